@@ -1,0 +1,30 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+]
+
+let package = Package(
+    name: "Lectern",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "LecternProtocol", targets: ["LecternProtocol"]),
+        .executable(name: "lectern-bench", targets: ["lectern-bench"]),
+    ],
+    targets: [
+        // Wire codec: hand-written protobuf encoders and decoders for every message in Protos/.
+        .target(name: "LecternProtocol", swiftSettings: strict),
+        .executableTarget(
+            name: "lectern-bench",
+            dependencies: ["LecternProtocol"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LecternProtocolTests",
+            dependencies: ["LecternProtocol"],
+            exclude: ["Fixtures"],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,1 @@
+print("lectern-bench: codec benchmark comes next")
