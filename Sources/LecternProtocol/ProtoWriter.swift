@@ -250,67 +250,78 @@ public struct ProtoWriter {
 
     // MARK: Repeated fields (scalars packed, as proto3 does by default)
 
-    private mutating func writePacked<T>(_ values: [T], field: Int, _ writeOne: (inout ProtoWriter, T) -> Void) {
+    /// Writes a repeated scalar: packed in one length-delimited run (proto3's default), or
+    /// unpacked, one key per element, for fields declared `[packed = false]`.
+    private mutating func writePacked<T>(
+        _ values: [T], field: Int, packed: Bool, _ wireType: WireType, _ writeOne: (inout ProtoWriter, T) -> Void
+    ) {
         guard !values.isEmpty else { return }
-        writeLengthDelimited(field: field) { writer in
-            for value in values { writeOne(&writer, value) }
+        if packed {
+            writeLengthDelimited(field: field) { writer in
+                for value in values { writeOne(&writer, value) }
+            }
+        } else {
+            for value in values {
+                writeKey(field, wireType)
+                writeOne(&self, value)
+            }
         }
     }
 
-    public mutating func writeRepeatedInt32(_ values: [Int32], field: Int) {
-        writePacked(values, field: field) { $0.writeRawVarint(UInt64(bitPattern: Int64($1))) }
+    public mutating func writeRepeatedInt32(_ values: [Int32], field: Int, packed: Bool = true) {
+        writePacked(values, field: field, packed: packed, .varint) { $0.writeRawVarint(UInt64(bitPattern: Int64($1))) }
     }
 
-    public mutating func writeRepeatedInt64(_ values: [Int64], field: Int) {
-        writePacked(values, field: field) { $0.writeRawVarint(UInt64(bitPattern: $1)) }
+    public mutating func writeRepeatedInt64(_ values: [Int64], field: Int, packed: Bool = true) {
+        writePacked(values, field: field, packed: packed, .varint) { $0.writeRawVarint(UInt64(bitPattern: $1)) }
     }
 
-    public mutating func writeRepeatedUInt32(_ values: [UInt32], field: Int) {
-        writePacked(values, field: field) { $0.writeRawVarint(UInt64($1)) }
+    public mutating func writeRepeatedUInt32(_ values: [UInt32], field: Int, packed: Bool = true) {
+        writePacked(values, field: field, packed: packed, .varint) { $0.writeRawVarint(UInt64($1)) }
     }
 
-    public mutating func writeRepeatedUInt64(_ values: [UInt64], field: Int) {
-        writePacked(values, field: field) { $0.writeRawVarint($1) }
+    public mutating func writeRepeatedUInt64(_ values: [UInt64], field: Int, packed: Bool = true) {
+        writePacked(values, field: field, packed: packed, .varint) { $0.writeRawVarint($1) }
     }
 
-    public mutating func writeRepeatedSInt32(_ values: [Int32], field: Int) {
-        writePacked(values, field: field) { $0.writeRawVarint(Self.zigZag($1)) }
+    public mutating func writeRepeatedSInt32(_ values: [Int32], field: Int, packed: Bool = true) {
+        writePacked(values, field: field, packed: packed, .varint) { $0.writeRawVarint(Self.zigZag($1)) }
     }
 
-    public mutating func writeRepeatedSInt64(_ values: [Int64], field: Int) {
-        writePacked(values, field: field) { $0.writeRawVarint(Self.zigZag($1)) }
+    public mutating func writeRepeatedSInt64(_ values: [Int64], field: Int, packed: Bool = true) {
+        writePacked(values, field: field, packed: packed, .varint) { $0.writeRawVarint(Self.zigZag($1)) }
     }
 
-    public mutating func writeRepeatedBool(_ values: [Bool], field: Int) {
-        writePacked(values, field: field) { $0.writeRawVarint($1 ? 1 : 0) }
+    public mutating func writeRepeatedBool(_ values: [Bool], field: Int, packed: Bool = true) {
+        writePacked(values, field: field, packed: packed, .varint) { $0.writeRawVarint($1 ? 1 : 0) }
     }
 
-    public mutating func writeRepeatedEnum<E: ProtoEnum>(_ values: [E], field: Int) {
-        writePacked(values, field: field) { $0.writeRawVarint(UInt64(bitPattern: Int64($1.rawValue))) }
+    public mutating func writeRepeatedEnum<E: ProtoEnum>(_ values: [E], field: Int, packed: Bool = true) {
+        writePacked(values, field: field, packed: packed, .varint) { $0.writeRawVarint(UInt64(bitPattern: Int64($1.rawValue))) }
     }
 
-    public mutating func writeRepeatedFixed32(_ values: [UInt32], field: Int) {
-        writePacked(values, field: field) { $0.writeRawFixed32($1) }
+    public mutating func writeRepeatedFixed32(_ values: [UInt32], field: Int, packed: Bool = true) {
+        writePacked(values, field: field, packed: packed, .fixed32) { $0.writeRawFixed32($1) }
     }
 
-    public mutating func writeRepeatedFixed64(_ values: [UInt64], field: Int) {
-        writePacked(values, field: field) { $0.writeRawFixed64($1) }
+    public mutating func writeRepeatedFixed64(_ values: [UInt64], field: Int, packed: Bool = true) {
+        writePacked(values, field: field, packed: packed, .fixed64) { $0.writeRawFixed64($1) }
     }
 
-    public mutating func writeRepeatedSFixed32(_ values: [Int32], field: Int) {
-        writePacked(values, field: field) { $0.writeRawFixed32(UInt32(bitPattern: $1)) }
+    public mutating func writeRepeatedSFixed32(_ values: [Int32], field: Int, packed: Bool = true) {
+        writePacked(values, field: field, packed: packed, .fixed32) { $0.writeRawFixed32(UInt32(bitPattern: $1)) }
     }
 
-    public mutating func writeRepeatedSFixed64(_ values: [Int64], field: Int) {
-        writePacked(values, field: field) { $0.writeRawFixed64(UInt64(bitPattern: $1)) }
+    public mutating func writeRepeatedSFixed64(_ values: [Int64], field: Int, packed: Bool = true) {
+        writePacked(values, field: field, packed: packed, .fixed64) { $0.writeRawFixed64(UInt64(bitPattern: $1)) }
     }
 
-    public mutating func writeRepeatedFloat(_ values: [Float], field: Int) {
-        writePacked(values, field: field) { $0.writeRawFixed32($1.bitPattern) }
+    public mutating func writeRepeatedFloat(_ values: [Float], field: Int, packed: Bool = true) {
+        writePacked(values, field: field, packed: packed, .fixed32) { $0.writeRawFixed32($1.bitPattern) }
     }
 
-    public mutating func writeRepeatedDouble(_ values: [Double], field: Int) {
-        writePacked(values, field: field) { $0.writeRawFixed64($1.bitPattern) }
+    public mutating func writeRepeatedDouble(_ values: [Double], field: Int, packed: Bool = true) {
+        writePacked(values, field: field, packed: packed, .fixed64) { $0.writeRawFixed64($1.bitPattern) }
     }
 
     /// Repeated strings are never packed: one field per element, empty ones included.
