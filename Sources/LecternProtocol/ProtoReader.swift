@@ -10,15 +10,16 @@ public struct ProtoReader {
     public static let defaultMaxDepth = 64
 
     private let base: UnsafeRawPointer?
-    private let count: Int
     private var index: Int
-    /// End of the message being read: `count` at the top, less inside nested messages.
+    /// End of the message (or packed run) being read: the buffer's end at the top, less inside.
     private var limit: Int
+    /// Whether `limit` is the end of the input, so that running into it is `truncated`
+    /// rather than `malformed`.
+    private var limitIsEndOfInput = true
     private var remainingDepth: Int
 
     init(_ buffer: UnsafeRawBufferPointer, maxDepth: Int = ProtoReader.defaultMaxDepth) {
         base = buffer.baseAddress
-        count = buffer.count
         index = 0
         limit = buffer.count
         remainingDepth = maxDepth
@@ -117,7 +118,7 @@ public struct ProtoReader {
     private mutating func readLength() throws(WireError) -> Int {
         let length = try readRawVarint()
         guard length <= UInt64(limit - index) else {
-            throw limit == count
+            throw limitIsEndOfInput
                 ? WireError(.truncated, "length \(length) runs past the end of the input (\(limit - index) bytes left)")
                 : WireError(.malformed, "length \(length) runs past the end of its message (\(limit - index) bytes left)")
         }
@@ -130,7 +131,7 @@ public struct ProtoReader {
     }
 
     private func endOfInput(_ what: String) -> WireError {
-        limit == count
+        limitIsEndOfInput
             ? WireError(.truncated, "input ends inside a \(what)")
             : WireError(.malformed, "\(what) runs past the end of its message")
     }
@@ -246,13 +247,22 @@ public struct ProtoReader {
         try expect(tag, .lengthDelimited)
         let length = try readLength()
         try enterNesting()
+        defer { remainingDepth += 1 }
+        try within(length) { reader throws(WireError) in try reader.decodeFields(into: &message) }
+    }
+
+    /// Runs `body` with the end of the current message moved to `length` bytes from here,
+    /// then continues after them.
+    private mutating func within(_ length: Int, _ body: (inout ProtoReader) throws(WireError) -> Void) throws(WireError) {
         let outerLimit = limit
+        let outerIsEnd = limitIsEndOfInput
         limit = index + length
+        limitIsEndOfInput = false
         defer {
             limit = outerLimit
-            remainingDepth += 1
+            limitIsEndOfInput = outerIsEnd
         }
-        try decodeFields(into: &message)
+        try body(&self)
     }
 
     /// A message field's value: the one already held (to merge into) or a new one.
@@ -283,12 +293,10 @@ public struct ProtoReader {
         _ readOne: (inout ProtoReader) throws(WireError) -> T
     ) throws(WireError) {
         if tag.wireType == .lengthDelimited {
-            let length = try readLength()
-            let outerLimit = limit
-            limit = index + length
-            defer { limit = outerLimit }
-            while index < limit {
-                values.append(try readOne(&self))
+            try within(try readLength()) { reader throws(WireError) in
+                while reader.index < reader.limit {
+                    values.append(try readOne(&reader))
+                }
             }
         } else {
             try expect(tag, elementWireType)
@@ -375,21 +383,18 @@ public struct ProtoReader {
         try expect(tag, .lengthDelimited)
         let length = try readLength()
         try enterNesting()
-        let outerLimit = limit
-        limit = index + length
-        defer {
-            limit = outerLimit
-            remainingDepth += 1
-        }
+        defer { remainingDepth += 1 }
         var key = defaultKey
         var value = defaultValue
-        while let entryTag = try nextTag() {
-            switch entryTag.number {
-            case 1:
-                do { key = try readKey(&self, entryTag) } catch { throw error.inField("key") }
-            case 2:
-                do { value = try readValue(&self, entryTag) } catch { throw error.inField("value") }
-            default: try skip(entryTag)
+        try within(length) { reader throws(WireError) in
+            while let entryTag = try reader.nextTag() {
+                switch entryTag.number {
+                case 1:
+                    do throws(WireError) { key = try readKey(&reader, entryTag) } catch { throw error.inField("key") }
+                case 2:
+                    do throws(WireError) { value = try readValue(&reader, entryTag) } catch { throw error.inField("value") }
+                default: try reader.skip(entryTag)
+                }
             }
         }
         map[key] = value

@@ -19,6 +19,13 @@ struct MessageType: Sendable, CustomTestStringConvertible {
     func checkRoundTrip(_ bytes: [UInt8]) throws(WireError) -> Bool {
         try type.roundTrips(bytes)
     }
+
+    /// Decodes `bytes`, encodes, decodes and encodes again: the two encodings must be
+    /// equal. (Value equality cannot be asked of input that may hold NaN.)
+    func checkStable(_ bytes: [UInt8]) throws(WireError) -> Bool {
+        let once = try type.reencode(bytes)
+        return try type.reencode(once) == once
+    }
 }
 
 extension ProtoMessage {
