@@ -12,12 +12,18 @@ let package = Package(
         .library(name: "LecternProtocol", targets: ["LecternProtocol"]),
         .executable(name: "lectern-bench", targets: ["lectern-bench"]),
     ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
     targets: [
         // Wire codec: hand-written protobuf encoders and decoders for every message in Protos/.
         .target(name: "LecternProtocol", swiftSettings: strict),
         .executableTarget(
             name: "lectern-bench",
-            dependencies: ["LecternProtocol"],
+            dependencies: [
+                "LecternProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,1 +1,0 @@
-print("lectern-bench: codec benchmark comes next")
