@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "LecternProtocol", targets: ["LecternProtocol"]),
+        .library(name: "LecternStorage", targets: ["LecternStorage"]),
         .executable(name: "lectern-bench", targets: ["lectern-bench"]),
     ],
     dependencies: [
@@ -18,6 +19,10 @@ let package = Package(
     targets: [
         // Wire codec: hand-written protobuf encoders and decoders for every message in Protos/.
         .target(name: "LecternProtocol", swiftSettings: strict),
+        // Debian's libsqlite3-dev.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // The SQLite store: writer queue with group commit, read pool, migrations.
+        .target(name: "LecternStorage", dependencies: ["CSQLite"], swiftSettings: strict),
         .executableTarget(
             name: "lectern-bench",
             dependencies: [

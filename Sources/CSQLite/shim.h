@@ -1,0 +1,9 @@
+#include <sqlite3.h>
+
+// SQLITE_TRANSIENT is a macro casting -1 to a function pointer, which Swift cannot import.
+static const sqlite3_destructor_type lectern_sqlite_transient = SQLITE_TRANSIENT;
+
+// Extended result codes are macros built from expressions, which Swift does not import.
+static const int lectern_sqlite_constraint_unique = SQLITE_CONSTRAINT_UNIQUE;
+static const int lectern_sqlite_constraint_primarykey = SQLITE_CONSTRAINT_PRIMARYKEY;
+static const int lectern_sqlite_constraint_foreignkey = SQLITE_CONSTRAINT_FOREIGNKEY;

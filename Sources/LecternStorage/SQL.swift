@@ -1,0 +1,52 @@
+/// Every statement the store prepares. Kept in one place so that a test can read each
+/// one's `EXPLAIN QUERY PLAN` and fail on a full scan of a large table; in debug builds
+/// `Connection.prepare` refuses SQL that is not listed here.
+enum SQL {
+    static let appliedMigrations = "SELECT version, checksum FROM schema_migrations ORDER BY version"
+    static let recordMigration = "INSERT INTO schema_migrations (version, name, checksum, applied_at_ms) VALUES (?, ?, ?, ?)"
+
+    static let insertReader = """
+        INSERT INTO readers (email, display_name, password_hash, created_at_ms) VALUES (?, ?, ?, ?) RETURNING id
+        """
+    static let readerByID = """
+        SELECT id, email, display_name, password_hash, status, created_at_ms, last_seen_at_ms FROM readers WHERE id = ?
+        """
+
+    static let insertEvent = """
+        INSERT INTO events (reader_id, client_session_id, sequence, type, occurred_at_ms, received_at_ms, content_id, progress, payload)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (reader_id, client_session_id, sequence) DO NOTHING
+        """
+    static let eventIDByIdentity = """
+        SELECT id FROM events WHERE reader_id = ? AND client_session_id = ? AND sequence = ?
+        """
+    static let upsertReaderState = """
+        INSERT INTO reader_state (reader_id, event_count, last_event_at_ms, last_event_type, current_content_id, progress)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        ON CONFLICT (reader_id) DO UPDATE SET
+          event_count = event_count + excluded.event_count,
+          last_event_at_ms = max(last_event_at_ms, excluded.last_event_at_ms),
+          last_event_type = excluded.last_event_type,
+          current_content_id = CASE excluded.current_content_id WHEN '' THEN current_content_id ELSE excluded.current_content_id END,
+          progress = coalesce(excluded.progress, progress)
+        """
+    static let eventsPage = """
+        SELECT id, reader_id, client_session_id, sequence, type, occurred_at_ms, received_at_ms, content_id, progress, payload
+        FROM events WHERE reader_id = ? AND id < ? ORDER BY id DESC LIMIT ?
+        """
+    static let readerState = """
+        SELECT r.id, r.last_seen_at_ms, s.event_count, s.last_event_at_ms, s.last_event_type, s.current_content_id,
+               s.progress, s.milestones_completed, s.unread_messages
+        FROM readers r LEFT JOIN reader_state s ON s.reader_id = r.id WHERE r.id = ?
+        """
+
+    /// Every statement above, by name.
+    static let all: [(name: String, sql: String)] = [
+        ("appliedMigrations", appliedMigrations), ("recordMigration", recordMigration),
+        ("insertReader", insertReader), ("readerByID", readerByID),
+        ("insertEvent", insertEvent), ("eventIDByIdentity", eventIDByIdentity),
+        ("upsertReaderState", upsertReaderState), ("eventsPage", eventsPage), ("readerState", readerState),
+    ]
+
+    static let known: Set<String> = Set(all.map(\.sql))
+}

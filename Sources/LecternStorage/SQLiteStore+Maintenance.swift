@@ -1,0 +1,119 @@
+import CSQLite
+import Dispatch
+import Foundation
+import Synchronization
+
+extension SQLiteStore {
+    public func backup(to path: String, pagesPerStep: Int) -> AsyncThrowingStream<BackupStep, any Error> {
+        let configuration = configuration
+        return AsyncThrowingStream { continuation in
+            let queue = DispatchQueue(label: "lectern.backup")
+            let flag = AbandonFlag()
+            continuation.onTermination = { _ in flag.set() }
+            queue.async {
+                do {
+                    try Self.runBackup(configuration: configuration, to: path, pagesPerStep: max(1, pagesPerStep)) { step in
+                        continuation.yield(step)
+                        return !flag.isSet
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+        }
+    }
+
+    /// Copies the database with the `sqlite3_backup_*` API from a read transaction held
+    /// for the whole copy: the copy is that snapshot, and writers go on meanwhile (WAL).
+    /// `progress` returns false to abandon.
+    static func runBackup(
+        configuration: StoreConfiguration, to path: String, pagesPerStep: Int,
+        progress: (BackupStep) -> Bool
+    ) throws {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw StorageError(.invalidArgument, "the backup destination \(path) already exists")
+        }
+        let source = try Connection(path: configuration.path, readOnly: true)
+        try source.configure(configuration, role: .reader)
+        try source.execute("BEGIN")
+        defer { try? source.execute("COMMIT") }
+        // The first read fixes the snapshot the whole backup copies.
+        try source.execute("SELECT count(*) FROM sqlite_schema")
+        var completed = false
+        defer { if !completed { try? FileManager.default.removeItem(atPath: path) } }
+        let destination = try Connection(path: path, readOnly: false)
+        guard let backup = sqlite3_backup_init(destination.handle, "main", source.handle, "main") else {
+            throw StorageError.sqlite(sqlite3_errcode(destination.handle), destination.handle, "backup")
+        }
+        let pageSize = try source.queryFirst("PRAGMA page_size") { $0.int(0) } ?? 4096
+        var result: Int32 = SQLITE_OK
+        while true {
+            result = sqlite3_backup_step(backup, Int32(pagesPerStep))
+            let total = Int(sqlite3_backup_pagecount(backup))
+            let step = BackupStep(
+                pagesTotal: total, pagesCopied: total - Int(sqlite3_backup_remaining(backup)),
+                done: false, pageSize: pageSize
+            )
+            if result == SQLITE_DONE { break }
+            guard result == SQLITE_OK || result == SQLITE_BUSY || result == SQLITE_LOCKED else { break }
+            guard progress(step) else {
+                sqlite3_backup_finish(backup)
+                throw StorageError(.cancelled, "the backup was abandoned")
+            }
+        }
+        let finish = sqlite3_backup_finish(backup)
+        guard result == SQLITE_DONE, finish == SQLITE_OK else {
+            throw StorageError.sqlite(result == SQLITE_DONE ? finish : result, destination.handle, "backup")
+        }
+        let pages = try destination.queryFirst("PRAGMA page_count") { $0.int(0) } ?? 0
+        completed = true
+        _ = progress(BackupStep(pagesTotal: pages, pagesCopied: pages, done: true, pageSize: pageSize))
+    }
+
+    public func checkpoint(_ mode: CheckpointKind) async throws -> CheckpointOutcome {
+        try await writer.exclusive { connection in
+            var walFrames: Int32 = 0
+            var checkpointed: Int32 = 0
+            let sqliteMode = switch mode {
+            case .passive: SQLITE_CHECKPOINT_PASSIVE
+            case .full: SQLITE_CHECKPOINT_FULL
+            case .restart: SQLITE_CHECKPOINT_RESTART
+            case .truncate: SQLITE_CHECKPOINT_TRUNCATE
+            }
+            let result = sqlite3_wal_checkpoint_v2(connection.handle, nil, sqliteMode, &walFrames, &checkpointed)
+            guard result == SQLITE_OK || result == SQLITE_BUSY else {
+                throw StorageError.sqlite(result, connection.handle, "checkpoint")
+            }
+            return CheckpointOutcome(walFrames: Int(walFrames), checkpointedFrames: Int(checkpointed), busy: result == SQLITE_BUSY)
+        }
+    }
+
+    public func integrityCheck() async throws -> [String] {
+        try await read { connection in
+            try connection.query("PRAGMA integrity_check") { $0.string(0) }
+        }
+    }
+
+    public func stats() async throws -> StoreStats {
+        let pages = try await read { connection in
+            (
+                size: try connection.queryFirst("PRAGMA page_size") { $0.int(0) } ?? 0,
+                count: try connection.queryFirst("PRAGMA page_count") { $0.int(0) } ?? 0,
+                free: try connection.queryFirst("PRAGMA freelist_count") { $0.int(0) } ?? 0
+            )
+        }
+        let walBytes = (try? FileManager.default.attributesOfItem(atPath: configuration.path + "-wal")[.size] as? Int) ?? 0
+        return StoreStats(
+            pageSize: pages.size, pageCount: pages.count, freelistCount: pages.free, walBytes: walBytes,
+            writeQueueDepth: writer.queueDepth, writer: writer.statistics.snapshot
+        )
+    }
+}
+
+/// Set when a backup's consumer goes away.
+private final class AbandonFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    func set() { flag.store(true, ordering: .relaxed) }
+    var isSet: Bool { flag.load(ordering: .relaxed) }
+}

@@ -1,0 +1,178 @@
+import CSQLite
+import Dispatch
+import Foundation
+
+/// The `Store` on one SQLite file in WAL mode: one `WriterQueue` owning the only write
+/// connection, a `ReadPool` of read-only connections.
+public final class SQLiteStore: Store {
+    public let configuration: StoreConfiguration
+    let writer: WriterQueue
+    let readers: ReadPool
+
+    private init(configuration: StoreConfiguration, writer: WriterQueue, readers: ReadPool) {
+        self.configuration = configuration
+        self.writer = writer
+        self.readers = readers
+    }
+
+    /// Opens (or creates) the database, brings its schema up to date and starts the
+    /// writer and the read pool. Runs off the cooperative thread pool.
+    /// - Throws: `incompatibleSchema` for a database this build must not touch.
+    public static func open(_ configuration: StoreConfiguration) async throws -> SQLiteStore {
+        precondition(configuration.readConnections > 0, "a store needs at least one read connection")
+        return try await onBackgroundQueue {
+            let writeConnection = try Connection(path: configuration.path, readOnly: false)
+            try writeConnection.configure(configuration, role: .writer)
+            try Migrator.lectern.migrate(writeConnection, nowMs: currentTimeMs())
+            let readConnections = try (0..<configuration.readConnections).map { _ in
+                let connection = try Connection(path: configuration.path, readOnly: true)
+                try connection.configure(configuration, role: .reader)
+                return connection
+            }
+            return SQLiteStore(
+                configuration: configuration,
+                writer: WriterQueue(connection: writeConnection, configuration: configuration),
+                readers: ReadPool(connections: readConnections)
+            )
+        }
+    }
+
+    public func close() async {
+        readers.close()
+        await Self.onBackgroundQueue { [writer] in writer.close() }
+    }
+
+    /// Runs blocking work on a Dispatch queue, never on the cooperative pool.
+    static func onBackgroundQueue<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
+    static func onBackgroundQueue(_ work: @escaping @Sendable () -> Void) async {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                work()
+                continuation.resume()
+            }
+        }
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await readers.read(deadline: StoreDeadline.current, body)
+    }
+
+    public func subscribe(_ subscriber: @escaping @Sendable (CommittedBatch) -> Void) {
+        writer.subscribe(subscriber)
+    }
+
+    // MARK: Readers
+
+    public func createReader(_ reader: NewReader) async throws -> ReaderRecord {
+        try await writer.write { context in
+            let id = try context.connection.queryFirst(
+                SQL.insertReader,
+                [.text(reader.email), .text(reader.displayName), .text(reader.passwordHash), .integer(context.nowMs)]
+            ) { $0.int64(0) }
+            guard let id else { throw StorageError(.sqlite, "INSERT … RETURNING gave no row") }
+            return ReaderRecord(
+                id: id, email: reader.email, displayName: reader.displayName, passwordHash: reader.passwordHash,
+                status: 1, createdAtMs: context.nowMs, lastSeenAtMs: 0
+            )
+        }
+    }
+
+    public func reader(id: Int64) async throws -> ReaderRecord? {
+        try await read { connection in
+            try connection.queryFirst(SQL.readerByID, [.integer(id)]) { row in
+                ReaderRecord(
+                    id: row.int64(0), email: row.string(1), displayName: row.string(2), passwordHash: row.string(3),
+                    status: row.int(4), createdAtMs: row.int64(5), lastSeenAtMs: row.int64(6)
+                )
+            }
+        }
+    }
+
+    // MARK: Events
+
+    public func appendEvents(readerID: Int64, _ events: [NewEvent]) async throws -> [AppendOutcome] {
+        try await writer.write { context in try Self.append(readerID: readerID, events, in: context) }
+    }
+
+    /// The ingest path: one prepared INSERT per event (a conflict on the identity index
+    /// means a retry), then one upsert of the reader's state for what was new.
+    static func append(readerID: Int64, _ events: [NewEvent], in context: WriteContext) throws -> [AppendOutcome] {
+        let connection = context.connection
+        let insert = try connection.prepare(SQL.insertEvent)
+        var outcomes: [AppendOutcome] = []
+        outcomes.reserveCapacity(events.count)
+        var stored: [StoredEvent] = []
+        stored.reserveCapacity(events.count)
+        for event in events {
+            defer { insert.reset() }
+            insert.bind(1, readerID)
+            insert.bind(2, event.clientSessionID)
+            insert.bind(3, Int64(bitPattern: event.sequence))
+            insert.bind(4, event.type)
+            insert.bind(5, event.occurredAtMs)
+            insert.bind(6, context.nowMs)
+            insert.bind(7, event.contentID)
+            insert.bind(8, event.progress)
+            insert.bind(9, event.payload)
+            try insert.step()
+            if connection.changes == 1 {
+                let id = connection.lastInsertRowID
+                outcomes.append(AppendOutcome(eventID: id, duplicate: false))
+                stored.append(StoredEvent(
+                    id: id, readerID: readerID, clientSessionID: event.clientSessionID, sequence: event.sequence,
+                    type: event.type, occurredAtMs: event.occurredAtMs, receivedAtMs: context.nowMs,
+                    contentID: event.contentID, progress: event.progress, payload: event.payload
+                ))
+            } else {
+                let id = try connection.queryFirst(
+                    SQL.eventIDByIdentity,
+                    [.integer(readerID), .text(event.clientSessionID), .integer(Int64(bitPattern: event.sequence))]
+                ) { $0.int64(0) }
+                guard let id else { throw StorageError(.sqlite, "an event conflicted but its first copy was not found") }
+                outcomes.append(AppendOutcome(eventID: id, duplicate: true))
+            }
+        }
+        if let last = stored.last {
+            let upsert = try connection.prepare(SQL.upsertReaderState)
+            defer { upsert.reset() }
+            upsert.bind(1, readerID)
+            upsert.bind(2, stored.count)
+            upsert.bind(3, context.nowMs)
+            upsert.bind(4, last.type)
+            upsert.bind(5, stored.last { !$0.contentID.isEmpty }?.contentID ?? "")
+            upsert.bind(6, stored.last { $0.progress != nil }?.progress)
+            try upsert.step()
+            context.emit(.eventsAppended(stored))
+        }
+        return outcomes
+    }
+
+    public func events(readerID: Int64, beforeID: Int64?, limit: Int) async throws -> [StoredEvent] {
+        try await read { connection in
+            try connection.query(SQL.eventsPage, [.integer(readerID), .integer(beforeID ?? .max), .integer(Int64(limit))]) { row in
+                StoredEvent(
+                    id: row.int64(0), readerID: row.int64(1), clientSessionID: row.string(2),
+                    sequence: UInt64(bitPattern: row.int64(3)), type: row.string(4), occurredAtMs: row.int64(5),
+                    receivedAtMs: row.int64(6), contentID: row.string(7), progress: row.optionalDouble(8), payload: row.bytes(9)
+                )
+            }
+        }
+    }
+
+    public func readerState(readerID: Int64) async throws -> ReaderStateRecord? {
+        try await read { connection in
+            try connection.queryFirst(SQL.readerState, [.integer(readerID)]) { row in
+                ReaderStateRecord(
+                    readerID: row.int64(0), eventCount: row.int64(2), lastEventAtMs: row.int64(3),
+                    lastEventType: row.string(4), currentContentID: row.string(5), progress: row.optionalDouble(6),
+                    milestonesCompleted: row.int(7), unreadMessages: row.int(8), lastSeenAtMs: row.int64(1)
+                )
+            }
+        }
+    }
+}

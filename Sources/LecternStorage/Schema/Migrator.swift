@@ -1,0 +1,54 @@
+/// Brings a database to the latest schema, one migration per transaction.
+struct Migrator {
+    let migrations: [Migration]
+
+    static let lectern = Migrator(migrations: Schema.migrations)
+
+    var latestVersion: Int { migrations.last?.version ?? 0 }
+
+    /// Applies the migrations `connection` lacks, up to `target` (the latest by default).
+    /// - Throws: `incompatibleSchema` when the database records a migration this build
+    ///   does not know (made by a newer Lectern) or one whose checksum differs.
+    func migrate(_ connection: Connection, upTo target: Int? = nil, nowMs: Int64) throws(StorageError) {
+        try connection.execute("""
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+              version INTEGER PRIMARY KEY,
+              name TEXT NOT NULL,
+              checksum TEXT NOT NULL,
+              applied_at_ms INTEGER NOT NULL
+            ) STRICT
+            """)
+        let applied = try connection.query(SQL.appliedMigrations) {
+            (version: $0.int(0), checksum: $0.string(1))
+        }
+        for record in applied {
+            guard let migration = migrations.first(where: { $0.version == record.version }) else {
+                throw StorageError(
+                    .incompatibleSchema,
+                    "the database has schema version \(record.version), made by a newer Lectern; this build knows up to \(latestVersion)"
+                )
+            }
+            guard migration.checksum == record.checksum else {
+                throw StorageError(
+                    .incompatibleSchema,
+                    "migration \(migration.version) (\(migration.name)) recorded with checksum \(record.checksum), this build has \(migration.checksum): the schema history was changed"
+                )
+            }
+        }
+        let appliedVersions = Set(applied.map(\.version))
+        for migration in migrations where !appliedVersions.contains(migration.version) && migration.version <= (target ?? latestVersion) {
+            try connection.execute("BEGIN IMMEDIATE")
+            do {
+                try connection.execute(migration.sql)
+                try connection.run(
+                    SQL.recordMigration,
+                    .integer(Int64(migration.version)), .text(migration.name), .text(migration.checksum), .integer(nowMs)
+                )
+                try connection.execute("COMMIT")
+            } catch {
+                try? connection.execute("ROLLBACK")
+                throw StorageError(error.code, "migration \(migration.version) (\(migration.name)): \(error.message)", sqliteCode: error.sqliteCode)
+            }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+/// Lectern's schema history. Append new migrations; never edit one that has shipped
+/// (the recorded checksum would refuse every database made with it).
+enum Schema {
+    static let migrations: [Migration] = [
+        Migration(version: 1, name: "accounts, sessions, activity", sql: """
+            CREATE TABLE readers (
+              id INTEGER PRIMARY KEY,
+              email TEXT NOT NULL UNIQUE,
+              display_name TEXT NOT NULL,
+              password_hash TEXT NOT NULL,
+              status INTEGER NOT NULL DEFAULT 1,
+              created_at_ms INTEGER NOT NULL,
+              last_seen_at_ms INTEGER NOT NULL DEFAULT 0
+            ) STRICT;
+
+            CREATE TABLE consultants (
+              id INTEGER PRIMARY KEY,
+              email TEXT NOT NULL UNIQUE,
+              display_name TEXT NOT NULL,
+              password_hash TEXT NOT NULL,
+              role INTEGER NOT NULL,
+              created_at_ms INTEGER NOT NULL
+            ) STRICT;
+
+            -- A token is never stored, only its hash.
+            CREATE TABLE sessions (
+              token_hash BLOB PRIMARY KEY,
+              account_kind INTEGER NOT NULL,
+              account_id INTEGER NOT NULL,
+              created_at_ms INTEGER NOT NULL,
+              expires_at_ms INTEGER NOT NULL,
+              revoked_at_ms INTEGER NOT NULL DEFAULT 0
+            ) STRICT, WITHOUT ROWID;
+            CREATE INDEX sessions_account ON sessions (account_kind, account_id);
+
+            CREATE TABLE service_keys (
+              id INTEGER PRIMARY KEY,
+              name TEXT NOT NULL UNIQUE,
+              key_hash BLOB NOT NULL UNIQUE,
+              created_at_ms INTEGER NOT NULL,
+              revoked_at_ms INTEGER NOT NULL DEFAULT 0
+            ) STRICT;
+
+            -- Append-only. (reader, client session, sequence) is an event's identity: a
+            -- retried event finds its first copy through events_identity.
+            CREATE TABLE events (
+              id INTEGER PRIMARY KEY,
+              reader_id INTEGER NOT NULL REFERENCES readers (id) ON DELETE CASCADE,
+              client_session_id TEXT NOT NULL,
+              sequence INTEGER NOT NULL,
+              type TEXT NOT NULL,
+              occurred_at_ms INTEGER NOT NULL,
+              received_at_ms INTEGER NOT NULL,
+              content_id TEXT NOT NULL DEFAULT '',
+              progress REAL,
+              payload BLOB NOT NULL DEFAULT x''
+            ) STRICT;
+            CREATE UNIQUE INDEX events_identity ON events (reader_id, client_session_id, sequence);
+            -- A reader's history, newest first, paged by id.
+            CREATE INDEX events_reader ON events (reader_id, id);
+            -- Recent activity for the dashboard, and archiving by age.
+            CREATE INDEX events_received ON events (received_at_ms);
+
+            -- One row per reader, kept current by the writer in the transaction that
+            -- stores the events changing it.
+            CREATE TABLE reader_state (
+              reader_id INTEGER PRIMARY KEY REFERENCES readers (id) ON DELETE CASCADE,
+              event_count INTEGER NOT NULL DEFAULT 0,
+              last_event_at_ms INTEGER NOT NULL DEFAULT 0,
+              last_event_type TEXT NOT NULL DEFAULT '',
+              current_content_id TEXT NOT NULL DEFAULT '',
+              progress REAL,
+              milestones_completed INTEGER NOT NULL DEFAULT 0,
+              unread_messages INTEGER NOT NULL DEFAULT 0
+            ) STRICT;
+
+            CREATE TABLE milestones (
+              reader_id INTEGER NOT NULL REFERENCES readers (id) ON DELETE CASCADE,
+              content_id TEXT NOT NULL,
+              status INTEGER NOT NULL,
+              score REAL NOT NULL DEFAULT 0,
+              started_at_ms INTEGER NOT NULL,
+              updated_at_ms INTEGER NOT NULL,
+              completed_at_ms INTEGER NOT NULL DEFAULT 0,
+              attributes TEXT NOT NULL DEFAULT '{}',
+              PRIMARY KEY (reader_id, content_id)
+            ) STRICT, WITHOUT ROWID;
+
+            CREATE TABLE messages (
+              id INTEGER PRIMARY KEY,
+              reader_id INTEGER NOT NULL REFERENCES readers (id) ON DELETE CASCADE,
+              consultant_id INTEGER NOT NULL DEFAULT 0,
+              direction INTEGER NOT NULL,
+              body TEXT NOT NULL,
+              sent_at_ms INTEGER NOT NULL,
+              read_at_ms INTEGER NOT NULL DEFAULT 0
+            ) STRICT;
+            CREATE INDEX messages_reader ON messages (reader_id, id);
+            """),
+        Migration(version: 2, name: "audit log, dashboard indexes", sql: """
+            -- Kept when a reader is deleted: the record of who looked is not the reader's data.
+            CREATE TABLE audit_log (
+              id INTEGER PRIMARY KEY,
+              at_ms INTEGER NOT NULL,
+              actor_kind INTEGER NOT NULL,
+              actor_id INTEGER NOT NULL,
+              action TEXT NOT NULL,
+              reader_id INTEGER NOT NULL DEFAULT 0,
+              peer_pid INTEGER NOT NULL DEFAULT 0,
+              peer_uid INTEGER NOT NULL DEFAULT 0,
+              detail TEXT NOT NULL DEFAULT ''
+            ) STRICT;
+            CREATE INDEX audit_actor ON audit_log (actor_kind, actor_id, id);
+            CREATE INDEX audit_reader ON audit_log (reader_id, id);
+
+            -- Readers stuck on a milestone: started and not updated for a while.
+            CREATE INDEX milestones_open ON milestones (status, updated_at_ms);
+            -- Unread reader-to-consultant messages, without scanning read ones.
+            CREATE INDEX messages_unread ON messages (direction, id) WHERE read_at_ms = 0;
+            """),
+    ]
+}

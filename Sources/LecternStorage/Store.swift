@@ -1,0 +1,65 @@
+/// Lectern's storage, independent of the database behind it: plain Swift values in and
+/// out, nothing of SQLite. `SQLiteStore` implements it; a PostgreSQL store will too.
+///
+/// Writes return once committed. Reads see one consistent snapshot each and give up
+/// waiting at `StoreDeadline.current`, or when their task is cancelled.
+public protocol Store: Sendable {
+    /// Creates a reader. - Throws: `conflict` when the email is taken.
+    func createReader(_ reader: NewReader) async throws -> ReaderRecord
+    func reader(id: Int64) async throws -> ReaderRecord?
+
+    /// Stores the events of one reader, all in one transaction, and updates the reader's
+    /// state in it. An event whose (client session, sequence) is already stored is not
+    /// stored again: its outcome says `duplicate` and gives the first copy's id.
+    /// Outcomes come in the order of `events`.
+    /// - Throws: `notFound` when the reader does not exist; nothing is stored then.
+    func appendEvents(readerID: Int64, _ events: [NewEvent]) async throws -> [AppendOutcome]
+    /// A reader's events, newest first, with ids below `beforeID` (all when nil).
+    func events(readerID: Int64, beforeID: Int64?, limit: Int) async throws -> [StoredEvent]
+    /// The reader's state; nil when the reader does not exist.
+    func readerState(readerID: Int64) async throws -> ReaderStateRecord?
+
+    /// Calls `subscriber` with every batch committed from now on, in commit order.
+    func subscribe(_ subscriber: @escaping @Sendable (CommittedBatch) -> Void)
+
+    /// Copies the database to a new file at `path` while writes continue, `pagesPerStep`
+    /// pages at a time, yielding progress after each step. The copy holds every write
+    /// committed before the backup started. Ending the stream early abandons the backup
+    /// and removes the partial file.
+    func backup(to path: String, pagesPerStep: Int) -> AsyncThrowingStream<BackupStep, any Error>
+    func checkpoint(_ mode: CheckpointKind) async throws -> CheckpointOutcome
+    /// `["ok"]` for a sound database, otherwise the problems found.
+    func integrityCheck() async throws -> [String]
+    func stats() async throws -> StoreStats
+
+    /// Fails waiting and later calls with `closed`, lets the running batch finish and
+    /// closes every connection.
+    func close() async
+}
+
+/// The deadline of the call being served, read by the store to bound waits.
+public enum StoreDeadline {
+    @TaskLocal public static var current: ContinuousClock.Instant?
+}
+
+/// Progress of a backup.
+public struct BackupStep: Sendable, Hashable {
+    public var pagesTotal: Int
+    public var pagesCopied: Int
+    public var done: Bool
+    public var pageSize: Int
+}
+
+/// SQLite's checkpoint modes (https://www.sqlite.org/c3ref/wal_checkpoint_v2.html).
+public enum CheckpointKind: String, Sendable, CaseIterable {
+    case passive, full, restart, truncate
+}
+
+public struct CheckpointOutcome: Sendable, Hashable {
+    /// Frames in the WAL.
+    public var walFrames: Int
+    /// Frames copied into the database.
+    public var checkpointedFrames: Int
+    /// A reader or writer kept the checkpoint from completing.
+    public var busy: Bool
+}

@@ -1,0 +1,31 @@
+/// How a store opens and runs its database. Every field has a default that runs.
+public struct StoreConfiguration: Sendable {
+    /// Path of the database file; created when missing.
+    public var path: String
+    /// What a commit promises; defaults to `.normal` (survives a process crash).
+    public var durability: DurabilityMode = .normal
+    /// Read-only connections in the pool; defaults to 2.
+    public var readConnections = 2
+    /// Write commands that may wait for the writer before `submit` fails with
+    /// `overloaded`; defaults to 8,192.
+    public var maxPendingWrites = 8_192
+    /// Commands run in one transaction at most; defaults to 1,024.
+    public var maxBatchCommands = 1_024
+    /// How long a connection waits for a lock, in milliseconds; defaults to 5,000.
+    public var busyTimeoutMs = 5_000
+    /// Page cache of the write connection, in KiB; defaults to 65,536 (64 MiB).
+    public var writerCacheKiB = 65_536
+    /// Page cache of each read connection, in KiB; defaults to 16,384 (16 MiB).
+    public var readerCacheKiB = 16_384
+    /// Memory-mapped I/O per connection, in bytes; defaults to 256 MiB.
+    public var mmapSizeBytes = 268_435_456
+    /// Size the WAL is truncated to after a checkpoint, in bytes; defaults to 64 MiB.
+    public var journalSizeLimitBytes = 67_108_864
+    /// When the WAL passes this size, in bytes, the writer runs `wal_checkpoint(TRUNCATE)`
+    /// after its commit; defaults to 256 MiB.
+    public var walTruncateThresholdBytes = 268_435_456
+
+    public init(path: String) {
+        self.path = path
+    }
+}

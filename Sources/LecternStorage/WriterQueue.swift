@@ -1,0 +1,271 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// The only writer: one thread owns the write connection and commits whatever is waiting
+/// as one transaction (group commit), so throughput grows with load.
+///
+/// For each batch (up to `maxBatchCommands`): `BEGIN IMMEDIATE`, each command inside its
+/// own `SAVEPOINT` (a command that throws rolls back alone and its caller gets the
+/// error), one `COMMIT`, then every caller is resumed, then subscribers get the batch's
+/// changes in commit order. If the commit fails, every caller of the batch gets the
+/// error and nothing of it is visible. The queue is bounded: when `maxPendingWrites`
+/// commands wait, `write` fails at once with `overloaded`.
+final class WriterQueue: Sendable {
+    typealias Subscriber = @Sendable (CommittedBatch) -> Void
+
+    private struct State {
+        var pending: [any WriteJob] = []
+        var closed = false
+        var subscribers: [Subscriber] = []
+    }
+
+    private let state = Mutex(State())
+    private let wakeUp = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    private let configuration: StoreConfiguration
+    let statistics = WriterStatistics()
+
+    /// Starts the writer thread, which takes ownership of `connection`.
+    init(connection: Connection, configuration: StoreConfiguration) {
+        self.configuration = configuration
+        let owned = OwnedConnection(connection)
+        let thread = Thread { [self] in
+            runLoop(owned.take())
+            finished.signal()
+        }
+        thread.name = "lectern.writer"
+        thread.start()
+    }
+
+    /// Runs `command` in the next batch and returns its result once the batch committed.
+    /// - Throws: `overloaded` when the queue is full, `closed` after `close()`, the
+    ///   command's own error (its writes rolled back), or the commit's error.
+    func write<T: Sendable>(_ command: @escaping @Sendable (WriteContext) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            enqueue(TransactionJob(command: command, continuation: continuation), continuation: continuation)
+        }
+    }
+
+    /// Runs `command` alone, outside any transaction (a checkpoint, say), between batches.
+    func exclusive<T: Sendable>(_ command: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            enqueue(ExclusiveJob(command: command, continuation: continuation), continuation: continuation)
+        }
+    }
+
+    private func enqueue<T>(_ job: any WriteJob, continuation: CheckedContinuation<T, any Error>) {
+        let refusal: StorageError? = state.withLock { state in
+            if state.closed { return StorageError(.closed, "the store is closed") }
+            if state.pending.count >= configuration.maxPendingWrites {
+                return StorageError(.overloaded, "the write queue is full (\(configuration.maxPendingWrites) commands waiting)")
+            }
+            state.pending.append(job)
+            return nil
+        }
+        if let refusal {
+            continuation.resume(throwing: refusal)
+        } else {
+            wakeUp.signal()
+        }
+    }
+
+    /// Registers `subscriber` for every batch committed from now on, called on the writer
+    /// thread in commit order; it must not block.
+    func subscribe(_ subscriber: @escaping Subscriber) {
+        state.withLock { $0.subscribers.append(subscriber) }
+    }
+
+    /// Commands waiting for the writer.
+    var queueDepth: Int { state.withLock { $0.pending.count } }
+
+    /// Fails what is still waiting with `closed`, lets the running batch finish, stops the
+    /// thread and closes the connection.
+    func close() {
+        let alreadyClosed = state.withLock { state in
+            defer { state.closed = true }
+            return state.closed
+        }
+        guard !alreadyClosed else { return }
+        wakeUp.signal()
+        finished.wait()
+    }
+
+    // MARK: The writer thread
+
+    private func runLoop(_ connection: Connection) {
+        while true {
+            wakeUp.wait()
+            while true {
+                let (batch, closed, subscribers) = state.withLock { state in
+                    let count = Self.batchLength(state.pending, limit: configuration.maxBatchCommands)
+                    let batch = Array(state.pending.prefix(count))
+                    state.pending.removeFirst(count)
+                    return (batch, state.closed, state.subscribers)
+                }
+                if batch.isEmpty {
+                    if closed { return }
+                    break
+                }
+                if closed {
+                    for job in batch { job.finish(failure: StorageError(.closed, "the store is closed")) }
+                    continue
+                }
+                if let exclusive = batch.first as? any ExclusiveWrite, batch.count == 1 {
+                    exclusive.run(connection)
+                } else {
+                    commit(batch, on: connection, subscribers: subscribers)
+                }
+            }
+        }
+    }
+
+    /// How many leading jobs form the next batch: transactional jobs up to `limit`, or one
+    /// exclusive job alone.
+    private static func batchLength(_ pending: [any WriteJob], limit: Int) -> Int {
+        guard let first = pending.first else { return 0 }
+        if first is any ExclusiveWrite { return 1 }
+        var count = 0
+        for job in pending.prefix(limit) {
+            if job is any ExclusiveWrite { break }
+            count += 1
+        }
+        return count
+    }
+
+    private func commit(_ batch: [any WriteJob], on connection: Connection, subscribers: [Subscriber]) {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let context = WriteContext(connection: connection, nowMs: currentTimeMs())
+        var changes: [StoreChange] = []
+        do {
+            try connection.execute("BEGIN IMMEDIATE")
+            for job in batch {
+                try connection.execute("SAVEPOINT command")
+                if job.execute(context) {
+                    try connection.execute("RELEASE command")
+                    changes.append(contentsOf: context.takeChanges())
+                } else {
+                    _ = context.takeChanges()
+                    // SQLite rolls the whole transaction back itself after some errors
+                    // (disk full, I/O): then the batch cannot commit at all.
+                    guard !connection.isAutocommit else {
+                        throw StorageError(.sqlite, "the transaction was rolled back by SQLite after a command failed")
+                    }
+                    try connection.execute("ROLLBACK TO command")
+                    try connection.execute("RELEASE command")
+                }
+            }
+            try connection.execute("COMMIT")
+        } catch {
+            if !connection.isAutocommit { try? connection.execute("ROLLBACK") }
+            for job in batch { job.finish(failure: error) }
+            return
+        }
+        for job in batch { job.finish(failure: nil) }
+        statistics.record(batchSize: batch.count, commitDuration: clock.now - started)
+        if !changes.isEmpty || !subscribers.isEmpty {
+            let committed = CommittedBatch(changes: changes, committedAtMs: context.nowMs)
+            for subscriber in subscribers { subscriber(committed) }
+        }
+        checkpointIfWALTooLarge(connection)
+    }
+
+    /// `wal_checkpoint(TRUNCATE)` when the WAL passed its threshold: SQLite's automatic
+    /// PASSIVE checkpoints cannot shrink it while readers keep old snapshots.
+    private func checkpointIfWALTooLarge(_ connection: Connection) {
+        let walPath = connection.path + "-wal"
+        guard let size = try? FileManager.default.attributesOfItem(atPath: walPath)[.size] as? Int,
+              size > configuration.walTruncateThresholdBytes
+        else { return }
+        try? connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        statistics.recordAutomaticCheckpoint()
+    }
+}
+
+/// The current wall-clock time in unix milliseconds.
+func currentTimeMs() -> Int64 {
+    Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+}
+
+/// Hands a connection to the writer thread.
+private final class OwnedConnection: @unchecked Sendable {
+    // @unchecked: written once before the thread starts, taken once by that thread.
+    private var connection: Connection?
+
+    init(_ connection: Connection) { self.connection = connection }
+
+    func take() -> Connection {
+        guard let connection else { preconditionFailure("the writer connection was taken twice") }
+        self.connection = nil
+        return connection
+    }
+}
+
+// MARK: Jobs
+
+/// A command waiting for the writer, and the caller to resume.
+private protocol WriteJob: AnyObject, Sendable {
+    /// Runs the command; `false` when it threw (its error is kept for `finish`).
+    func execute(_ context: WriteContext) -> Bool
+    /// Resumes the caller: with the command's outcome, or `failure` when the batch failed.
+    func finish(failure: (any Error)?)
+}
+
+private protocol ExclusiveWrite: WriteJob {
+    func run(_ connection: Connection)
+}
+
+private final class TransactionJob<T: Sendable>: WriteJob, @unchecked Sendable {
+    // @unchecked: `result` is touched only by the writer thread, between execute and finish.
+    private let command: @Sendable (WriteContext) throws -> T
+    private let continuation: CheckedContinuation<T, any Error>
+    private var result: Result<T, any Error>?
+
+    init(command: @escaping @Sendable (WriteContext) throws -> T, continuation: CheckedContinuation<T, any Error>) {
+        self.command = command
+        self.continuation = continuation
+    }
+
+    func execute(_ context: WriteContext) -> Bool {
+        do {
+            result = .success(try command(context))
+            return true
+        } catch {
+            result = .failure(error)
+            return false
+        }
+    }
+
+    func finish(failure: (any Error)?) {
+        switch (failure, result) {
+        case (let failure?, .success), (let failure?, nil):
+            continuation.resume(throwing: failure)
+        case (_, let result?):
+            continuation.resume(with: result)
+        case (nil, nil):
+            continuation.resume(throwing: StorageError(.closed, "the command did not run"))
+        }
+    }
+}
+
+private final class ExclusiveJob<T: Sendable>: ExclusiveWrite, @unchecked Sendable {
+    // @unchecked: run on the writer thread only.
+    private let command: @Sendable (Connection) throws -> T
+    private let continuation: CheckedContinuation<T, any Error>
+
+    init(command: @escaping @Sendable (Connection) throws -> T, continuation: CheckedContinuation<T, any Error>) {
+        self.command = command
+        self.continuation = continuation
+    }
+
+    func execute(_ context: WriteContext) -> Bool { false }
+
+    func run(_ connection: Connection) {
+        continuation.resume(with: Result { try command(connection) })
+    }
+
+    func finish(failure: (any Error)?) {
+        continuation.resume(throwing: failure ?? StorageError(.closed, "the command did not run"))
+    }
+}
