@@ -32,6 +32,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "LecternStorageTests",
+            dependencies: ["LecternStorage"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "LecternProtocolTests",
             dependencies: ["LecternProtocol"],
             exclude: ["Fixtures"],

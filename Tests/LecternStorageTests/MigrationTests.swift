@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+@testable import LecternStorage
+
+@Suite("Migrations")
+struct MigrationTests {
+    /// Every table, index and their SQL, to compare two databases' schemas.
+    private func schema(_ path: String) throws -> [SQLValue] {
+        try inspect(path) { try $0.values("SELECT type || ' ' || name || ': ' || coalesce(sql, '') FROM sqlite_schema ORDER BY name") }
+    }
+
+    private func versions(_ path: String) throws -> [SQLValue] {
+        try inspect(path) { try $0.values("SELECT version FROM schema_migrations ORDER BY version") }
+    }
+
+    @Test("an empty file is brought to the latest version")
+    func fromEmptyFile() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory + "/db"
+            let store = try await SQLiteStore.open(StoreConfiguration(path: path))
+            await store.close()
+            #expect(try versions(path) == Migrator.lectern.migrations.map { .integer(Int64($0.version)) })
+            #expect(try schema(path).contains(.text("table events: " + "CREATE TABLE events (\n  id INTEGER PRIMARY KEY,\n  reader_id INTEGER NOT NULL REFERENCES readers (id) ON DELETE CASCADE,\n  client_session_id TEXT NOT NULL,\n  sequence INTEGER NOT NULL,\n  type TEXT NOT NULL,\n  occurred_at_ms INTEGER NOT NULL,\n  received_at_ms INTEGER NOT NULL,\n  content_id TEXT NOT NULL DEFAULT '',\n  progress REAL,\n  payload BLOB NOT NULL DEFAULT x''\n) STRICT")))
+        }
+    }
+
+    @Test("a database at every earlier version migrates to the same schema as a new one, keeping its rows")
+    func fromEveryEarlierVersion() async throws {
+        try await withTemporaryDirectory { directory in
+            let fresh = directory + "/fresh"
+            try await SQLiteStore.open(StoreConfiguration(path: fresh)).close()
+            for version in 1..<Migrator.lectern.latestVersion {
+                let path = directory + "/v\(version)"
+                let connection = try Connection(path: path, readOnly: false)
+                try Migrator.lectern.migrate(connection, upTo: version, nowMs: 1)
+                try connection.run(SQL.insertReader, .text("old@example.org"), .text("Old"), .text("h"), .integer(1))
+                #expect(try versions(path).count == version)
+                let store = try await SQLiteStore.open(StoreConfiguration(path: path))
+                #expect(try await store.reader(id: 1)?.email == "old@example.org")
+                await store.close()
+                #expect(try schema(path) == schema(fresh))
+            }
+        }
+    }
+
+    @Test("a migration whose recorded checksum differs is refused")
+    func tamperedMigration() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory + "/db"
+            try await SQLiteStore.open(StoreConfiguration(path: path)).close()
+            let connection = try Connection(path: path, readOnly: false)
+            try connection.execute("UPDATE schema_migrations SET checksum = '0123456789abcdef' WHERE version = 1")
+            do {
+                _ = try await SQLiteStore.open(StoreConfiguration(path: path))
+                Issue.record("a tampered database was opened")
+            } catch let error as StorageError {
+                #expect(error.code == .incompatibleSchema)
+                #expect(error.message.contains("migration 1"))
+            }
+        }
+    }
+
+    @Test("a database made by a newer Lectern is refused")
+    func newerDatabase() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory + "/db"
+            try await SQLiteStore.open(StoreConfiguration(path: path)).close()
+            let connection = try Connection(path: path, readOnly: false)
+            try connection.execute("INSERT INTO schema_migrations VALUES (999, 'from the future', 'ffffffffffffffff', 0)")
+            do {
+                _ = try await SQLiteStore.open(StoreConfiguration(path: path))
+                Issue.record("a newer database was opened")
+            } catch let error as StorageError {
+                #expect(error.code == .incompatibleSchema)
+                #expect(error.message.contains("newer"))
+            }
+        }
+    }
+
+    @Test("the checksum depends on every byte of the SQL")
+    func checksum() {
+        let a = Migration(version: 1, name: "a", sql: "CREATE TABLE t (x)")
+        let b = Migration(version: 1, name: "a", sql: "CREATE TABLE t (y)")
+        #expect(a.checksum != b.checksum)
+        #expect(a.checksum.count == 16)
+    }
+}

@@ -1,0 +1,34 @@
+import Testing
+@testable import LecternStorage
+
+/// Every statement the store prepares is in `SQL.all` (debug builds enforce it); none may
+/// scan a large table or sort one in a temporary b-tree.
+@Suite("Query plans")
+struct QueryPlanTests {
+    static let smallTables: Set<String> = ["schema_migrations"]
+
+    @Test("no statement scans a large table", arguments: SQL.all.map(\.name))
+    func noFullScan(name: String) async throws {
+        let sql = try #require(SQL.all.first { $0.name == name }?.sql)
+        try await withTemporaryStore { store, path in
+            let plan = try inspect(path + "/lectern.db") { try $0.queryPlan(sql) }
+            for step in plan {
+                let words = step.split(separator: " ")
+                if words.first == "SCAN", let table = words.dropFirst().first {
+                    #expect(Self.smallTables.contains(String(table)), "\(name): \(step)")
+                }
+                if step.hasPrefix("USE TEMP B-TREE") {
+                    #expect(sql.contains("schema_migrations"), "\(name): \(step)")
+                }
+            }
+        }
+    }
+
+    @Test("the plan check catches a full scan")
+    func detectsScan() async throws {
+        try await withTemporaryStore { _, path in
+            let plan = try inspect(path + "/lectern.db") { try $0.queryPlan("SELECT * FROM events WHERE type = ?") }
+            #expect(plan.contains { $0.hasPrefix("SCAN events") })
+        }
+    }
+}

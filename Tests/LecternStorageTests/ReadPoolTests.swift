@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+@testable import LecternStorage
+
+@Suite("ReadPool")
+struct ReadPoolTests {
+    /// A query that never ends on its own.
+    static let endless = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
+
+    @Test("cancelling the task interrupts its running statement")
+    func cancellationInterrupts() async throws {
+        try await withTemporaryStore { store, _ in
+            let started = Gate()
+            let read = Task {
+                try await store.readers.read { connection in
+                    started.open()
+                    return try connection.values(Self.endless)
+                }
+            }
+            await started.passed()
+            read.cancel()
+            do {
+                _ = try await read.value
+                Issue.record("an endless query returned")
+            } catch let error as StorageError {
+                #expect(error.code == .cancelled)
+            }
+            // The connection is usable again by the next caller.
+            #expect(try await store.readers.read { try $0.integer("SELECT 41 + 1") } == 42)
+        }
+    }
+
+    @Test("waiting for a connection ends at the caller's deadline")
+    func waitBoundedByDeadline() async throws {
+        try await withTemporaryStore({ $0.readConnections = 1 }) { store, _ in
+            let started = Gate(), release = Gate()
+            let holder = Task {
+                try await store.readers.read { _ in
+                    started.open()
+                    release.wait()
+                }
+            }
+            await started.passed()
+            let deadline = ContinuousClock.now + .milliseconds(50)
+            do {
+                _ = try await StoreDeadline.$current.withValue(deadline) {
+                    try await store.readerState(readerID: 1)
+                }
+                Issue.record("a read got the only connection while it was held")
+            } catch let error as StorageError {
+                #expect(error.code == .deadlineExceeded)
+                #expect(ContinuousClock.now >= deadline)
+            }
+            release.open()
+            try await holder.value
+        }
+    }
+
+    @Test("a waiter whose task is cancelled stops waiting")
+    func cancelledWaiter() async throws {
+        try await withTemporaryStore({ $0.readConnections = 1 }) { store, _ in
+            let started = Gate(), release = Gate()
+            let holder = Task {
+                try await store.readers.read { _ in
+                    started.open()
+                    release.wait()
+                }
+            }
+            await started.passed()
+            let waiter = Task { try await store.readers.read { try $0.integer("SELECT 1") } }
+            waiter.cancel()
+            await #expect(throws: (any Error).self) { try await waiter.value }
+            release.open()
+            try await holder.value
+            #expect(try await store.readers.read { try $0.integer("SELECT 1") } == 1)
+        }
+    }
+
+    @Test("a read sees one snapshot even while writes commit")
+    func consistentSnapshot() async throws {
+        try await withTemporaryStore { store, _ in
+            let reader = try await store.makeReader()
+            _ = try await store.appendEvents(readerID: reader.id, [event("s", 1)])
+            let firstCounted = Gate(), written = Gate()
+            let counts = Task {
+                try await store.readers.read { connection in
+                    let before = try connection.integer("SELECT count(*) FROM events")
+                    firstCounted.open()
+                    written.wait()
+                    let after = try connection.integer("SELECT count(*) FROM events")
+                    return (before, after)
+                }
+            }
+            await firstCounted.passed()
+            _ = try await store.appendEvents(readerID: reader.id, [event("s", 2), event("s", 3)])
+            written.open()
+            let (before, after) = try await counts.value
+            #expect(before == 1 && after == 1)
+            #expect(try await store.readerState(readerID: reader.id)?.eventCount == 3)
+        }
+    }
+
+    @Test("read connections refuse to write")
+    func readOnly() async throws {
+        _ = try await withTemporaryStore { store, _ in
+            await #expect(throws: StorageError.self) {
+                try await store.readers.read { try $0.execute("DELETE FROM readers") }
+            }
+        }
+    }
+}

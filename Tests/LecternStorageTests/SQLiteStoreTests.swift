@@ -1,0 +1,199 @@
+import Foundation
+import Testing
+@testable import LecternStorage
+
+@Suite("SQLiteStore")
+struct SQLiteStoreTests {
+    @Test("many concurrent writers and readers: every write lands, no error reaches a caller")
+    func concurrentWritersAndReaders() async throws {
+        try await withTemporaryStore { store, _ in
+            let readers = try await (0..<8).asyncMap { try await store.makeReader("r\($0)") }
+            let writersPerReader = 16, batchesPerWriter = 20
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for reader in readers {
+                    for writer in 0..<writersPerReader {
+                        group.addTask {
+                            for batch in 0..<batchesPerWriter {
+                                let outcomes = try await store.appendEvents(
+                                    readerID: reader.id,
+                                    [event("w\(writer)", UInt64(batch * 2 + 1)), event("w\(writer)", UInt64(batch * 2 + 2))]
+                                )
+                                #expect(outcomes.allSatisfy { !$0.duplicate })
+                            }
+                        }
+                    }
+                    group.addTask {
+                        for _ in 0..<50 {
+                            _ = try await store.readerState(readerID: reader.id)
+                            _ = try await store.events(readerID: reader.id, beforeID: nil, limit: 50)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            for reader in readers {
+                let state = try #require(try await store.readerState(readerID: reader.id))
+                #expect(state.eventCount == Int64(writersPerReader * batchesPerWriter * 2))
+            }
+            let stats = try await store.stats()
+            // Group commit: far fewer transactions than commands.
+            #expect(stats.writer.batches < stats.writer.commands)
+        }
+    }
+
+    @Test("a retried event is stored once and reported as a duplicate of the first copy")
+    func retriedEventStoredOnce() async throws {
+        try await withTemporaryStore { store, path in
+            let reader = try await store.makeReader()
+            let batch = [event("tab-1", 1), event("tab-1", 2), event("tab-2", 1)]
+            let first = try await store.appendEvents(readerID: reader.id, batch)
+            let retry = try await store.appendEvents(readerID: reader.id, batch + [event("tab-1", 3)])
+            #expect(first.map(\.duplicate) == [false, false, false])
+            #expect(retry.map(\.duplicate) == [true, true, true, false])
+            #expect(retry.prefix(3).map(\.eventID) == first.map(\.eventID))
+            let state = try #require(try await store.readerState(readerID: reader.id))
+            #expect(state.eventCount == 4)
+            let count = try inspect(path + "/lectern.db") { try $0.integer("SELECT count(*) FROM events") }
+            #expect(count == 4)
+        }
+    }
+
+    @Test("the same identity twice in one batch is stored once")
+    func duplicateWithinBatch() async throws {
+        try await withTemporaryStore { store, _ in
+            let reader = try await store.makeReader()
+            let outcomes = try await store.appendEvents(readerID: reader.id, [event("s", 7), event("s", 7)])
+            #expect(outcomes.map(\.duplicate) == [false, true])
+            #expect(outcomes[0].eventID == outcomes[1].eventID)
+        }
+    }
+
+    @Test("events of one reader never collide with the same identity of another")
+    func identityIsPerReader() async throws {
+        try await withTemporaryStore { store, _ in
+            let a = try await store.makeReader("a"), b = try await store.makeReader("b")
+            let first = try await store.appendEvents(readerID: a.id, [event("s", 1)])
+            let second = try await store.appendEvents(readerID: b.id, [event("s", 1)])
+            #expect(!first[0].duplicate && !second[0].duplicate)
+            #expect(first[0].eventID != second[0].eventID)
+        }
+    }
+
+    @Test("reader state is kept current with the events, in the same transaction")
+    func readerState() async throws {
+        try await withTemporaryStore { store, _ in
+            let reader = try await store.makeReader()
+            let empty = try #require(try await store.readerState(readerID: reader.id))
+            #expect(empty.eventCount == 0 && empty.currentContentID.isEmpty && empty.progress == nil)
+            _ = try await store.appendEvents(readerID: reader.id, [
+                event("s", 1, type: "page_view", content: "book-1", progress: 0.25),
+                event("s", 2, type: "answer"),
+            ])
+            let state = try #require(try await store.readerState(readerID: reader.id))
+            #expect(state.eventCount == 2)
+            #expect(state.lastEventType == "answer")
+            #expect(state.currentContentID == "book-1")
+            #expect(state.progress == 0.25)
+            #expect(state.lastEventAtMs > 0)
+            #expect(try await store.readerState(readerID: reader.id + 1000) == nil)
+        }
+    }
+
+    @Test("events of an unknown reader are refused with notFound and nothing is stored")
+    func unknownReader() async throws {
+        try await withTemporaryStore { store, path in
+            await #expect(throws: StorageError.self) {
+                _ = try await store.appendEvents(readerID: 424_242, [event("s", 1), event("s", 2)])
+            }
+            do {
+                _ = try await store.appendEvents(readerID: 424_242, [event("s", 1)])
+            } catch let error as StorageError {
+                #expect(error.code == .notFound)
+            }
+            #expect(try inspect(path + "/lectern.db") { try $0.integer("SELECT count(*) FROM events") } == 0)
+        }
+    }
+
+    @Test("history pages newest first, by id, with no gap and no overlap")
+    func historyPages() async throws {
+        try await withTemporaryStore { store, _ in
+            let reader = try await store.makeReader()
+            let other = try await store.makeReader()
+            _ = try await store.appendEvents(readerID: reader.id, (1...25).map { event("s", $0) })
+            _ = try await store.appendEvents(readerID: other.id, (1...5).map { event("s", $0) })
+            var seen: [StoredEvent] = []
+            var cursor: Int64?
+            while true {
+                let page = try await store.events(readerID: reader.id, beforeID: cursor, limit: 10)
+                seen += page
+                guard page.count == 10, let last = page.last else { break }
+                cursor = last.id
+            }
+            #expect(seen.count == 25)
+            #expect(seen.map(\.sequence) == Array((1...25).reversed()))
+            #expect(seen.allSatisfy { $0.readerID == reader.id })
+            #expect(seen.first?.payload == Array("{\"n\":25}".utf8))
+        }
+    }
+
+    @Test("creating a reader with a taken email is a conflict")
+    func emailConflict() async throws {
+        try await withTemporaryStore { store, _ in
+            _ = try await store.createReader(NewReader(email: "a@example.org", displayName: "A", passwordHash: "h"))
+            do {
+                _ = try await store.createReader(NewReader(email: "a@example.org", displayName: "B", passwordHash: "h"))
+                Issue.record("a second reader with the same email was created")
+            } catch let error as StorageError {
+                #expect(error.code == .conflict)
+            }
+        }
+    }
+
+    @Test("stats describe the database and the writer")
+    func stats() async throws {
+        try await withTemporaryStore { store, _ in
+            let reader = try await store.makeReader()
+            _ = try await store.appendEvents(readerID: reader.id, [event("s", 1)])
+            let stats = try await store.stats()
+            #expect(stats.pageSize == 4096)
+            #expect(stats.pageCount > 0)
+            #expect(stats.walBytes > 0)
+            #expect(stats.writer.batches >= 2)
+            #expect(stats.writer.commitMicroseconds.count == Int(stats.writer.batches))
+        }
+    }
+
+    @Test("checkpoint(TRUNCATE) empties the WAL")
+    func checkpoint() async throws {
+        try await withTemporaryStore { store, path in
+            let reader = try await store.makeReader()
+            _ = try await store.appendEvents(readerID: reader.id, (1...100).map { event("s", $0) })
+            let outcome = try await store.checkpoint(.truncate)
+            #expect(!outcome.busy)
+            let size = try FileManager.default.attributesOfItem(atPath: path + "/lectern.db-wal")[.size] as? Int
+            #expect(size == 0)
+            #expect(try await store.integrityCheck() == ["ok"])
+        }
+    }
+
+    @Test("the WAL is truncated automatically once it passes its threshold")
+    func automaticCheckpoint() async throws {
+        try await withTemporaryStore({ $0.walTruncateThresholdBytes = 64 * 1024 }) { store, path in
+            let reader = try await store.makeReader()
+            for batch in 0..<20 {
+                _ = try await store.appendEvents(readerID: reader.id, (1...50).map { event("s\(batch)", $0) })
+            }
+            let stats = try await store.stats()
+            #expect(stats.writer.automaticCheckpoints > 0)
+            #expect(stats.walBytes <= 128 * 1024)
+        }
+    }
+}
+
+extension Sequence where Element: Sendable {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
+    }
+}

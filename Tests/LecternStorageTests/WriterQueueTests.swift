@@ -1,0 +1,151 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import LecternStorage
+
+@Suite("WriterQueue")
+struct WriterQueueTests {
+    /// Occupies the writer thread until `gate` opens, so what is submitted meanwhile
+    /// waits and then runs as one batch.
+    private func blockWriter(_ store: SQLiteStore, until gate: Gate, started: Gate) -> Task<Void, any Error> {
+        Task {
+            try await store.writer.write { _ in
+                started.open()
+                gate.wait()
+            }
+        }
+    }
+
+    /// Waits (without sleeping blindly) until `count` commands are queued.
+    private func waitForQueue(_ store: SQLiteStore, depth: Int) async {
+        while store.writer.queueDepth < depth { await Task.yield() }
+    }
+
+    @Test("a command that fails rolls back alone; the rest of its batch commits")
+    func failingCommandFailsAlone() async throws {
+        try await withTemporaryStore { store, path in
+            let reader = try await store.makeReader()
+            let gate = Gate(), started = Gate()
+            let blocker = blockWriter(store, until: gate, started: started)
+            await started.passed()
+            let batchesBefore = store.writer.statistics.snapshot.batches
+
+            let good1 = Task { try await store.appendEvents(readerID: reader.id, [event("a", 1)]) }
+            await waitForQueue(store, depth: 1)
+            let bad = Task { try await store.appendEvents(readerID: 999_999, [event("b", 1)]) }
+            await waitForQueue(store, depth: 2)
+            let failing = Task {
+                try await store.writer.write { context in
+                    try context.connection.run(SQL.insertEvent, .integer(reader.id), .text("c"), .integer(1), .text("t"),
+                                               .integer(0), .integer(0), .text(""), .null, .blob([]))
+                    throw StorageError(.invalidArgument, "the command changed its mind after writing")
+                }
+            }
+            await waitForQueue(store, depth: 3)
+            let good2 = Task { try await store.appendEvents(readerID: reader.id, [event("d", 1)]) }
+            await waitForQueue(store, depth: 4)
+            gate.open()
+            try await blocker.value
+
+            #expect(try await good1.value.count == 1)
+            #expect(try await good2.value.count == 1)
+            await #expect(throws: StorageError.self) { try await bad.value }
+            await #expect(throws: StorageError.self) { try await failing.value }
+            // The four commands ran as one batch: one commit for all of them.
+            #expect(store.writer.statistics.snapshot.batches == batchesBefore + 2)
+            let sessions = try inspect(path + "/lectern.db") { connection in
+                try connection.values("SELECT client_session_id FROM events ORDER BY client_session_id")
+            }
+            #expect(sessions == [.text("a"), .text("d")])
+        }
+    }
+
+    @Test("a full queue refuses at once with overloaded")
+    func fullQueueFailsFast() async throws {
+        try await withTemporaryStore({ $0.maxPendingWrites = 4 }) { store, _ in
+            let reader = try await store.makeReader()
+            let gate = Gate(), started = Gate()
+            let blocker = blockWriter(store, until: gate, started: started)
+            await started.passed()
+            let queued = (1...4).map { sequence in
+                Task { try await store.appendEvents(readerID: reader.id, [event("s", UInt64(sequence))]) }
+            }
+            await waitForQueue(store, depth: 4)
+            do {
+                _ = try await store.appendEvents(readerID: reader.id, [event("s", 99)])
+                Issue.record("a fifth write was accepted by a queue of four")
+            } catch let error as StorageError {
+                #expect(error.code == .overloaded)
+            }
+            gate.open()
+            try await blocker.value
+            for task in queued { #expect(try await task.value.count == 1) }
+            #expect(try await store.readerState(readerID: reader.id)?.eventCount == 4)
+        }
+    }
+
+    @Test("when the commit fails, every caller of the batch gets the error and nothing is visible")
+    func commitFailureFailsBatch() async throws {
+        try await withTemporaryStore { store, path in
+            let reader = try await store.makeReader()
+            let gate = Gate(), started = Gate()
+            let blocker = blockWriter(store, until: gate, started: started)
+            await started.passed()
+            let innocent = Task { try await store.appendEvents(readerID: reader.id, [event("innocent", 1)]) }
+            await waitForQueue(store, depth: 1)
+            // Deferring foreign keys moves the violation to COMMIT, which then fails.
+            let saboteur = Task {
+                try await store.writer.write { context in
+                    try context.connection.execute("PRAGMA defer_foreign_keys = ON")
+                    try context.connection.run(SQL.insertEvent, .integer(31_337), .text("orphan"), .integer(1), .text("t"),
+                                               .integer(0), .integer(0), .text(""), .null, .blob([]))
+                }
+            }
+            await waitForQueue(store, depth: 2)
+            gate.open()
+            try await blocker.value
+            await #expect(throws: StorageError.self) { try await innocent.value }
+            await #expect(throws: StorageError.self) { try await saboteur.value }
+            #expect(try inspect(path + "/lectern.db") { try $0.integer("SELECT count(*) FROM events") } == 0)
+            #expect(try await store.readerState(readerID: reader.id)?.eventCount == 0)
+            // The writer carries on after a failed commit.
+            #expect(try await store.appendEvents(readerID: reader.id, [event("after", 1)]).count == 1)
+        }
+    }
+
+    @Test("subscribers get every committed change, in commit order, after the callers")
+    func subscribersInCommitOrder() async throws {
+        try await withTemporaryStore { store, _ in
+            let reader = try await store.makeReader()
+            let received = Mutex<[Int64]>([])
+            store.subscribe { batch in
+                for case .eventsAppended(let events) in batch.changes {
+                    received.withLock { $0 += events.map(\.id) }
+                }
+            }
+            var acknowledged: [Int64] = []
+            for sequence in 1...20 {
+                let outcome = try await store.appendEvents(readerID: reader.id, [event("s", UInt64(sequence)), event("s", UInt64(sequence))])
+                acknowledged.append(outcome[0].eventID)
+            }
+            // Each change is published right after its commit; by now all 20 commits happened.
+            while received.withLock({ $0.count }) < 20 { await Task.yield() }
+            #expect(received.withLock { $0 } == acknowledged)
+        }
+    }
+
+    @Test("after close, writes fail with closed")
+    func closedQueue() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try await SQLiteStore.open(StoreConfiguration(path: directory + "/db"))
+            let reader = try await store.makeReader()
+            await store.close()
+            do {
+                _ = try await store.appendEvents(readerID: reader.id, [event("s", 1)])
+                Issue.record("a write succeeded after close")
+            } catch let error as StorageError {
+                #expect(error.code == .closed)
+            }
+        }
+    }
+}
