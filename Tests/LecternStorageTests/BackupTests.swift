@@ -1,0 +1,96 @@
+import Foundation
+import Synchronization
+import Testing
+@testable import LecternStorage
+
+@Suite("Backup")
+struct BackupTests {
+    @Test("a backup taken during writes is sound and holds every row committed before it started")
+    func backupDuringWrites() async throws {
+        try await withTemporaryStore { store, directory in
+            let reader = try await store.makeReader()
+            // Enough data for a backup of many steps.
+            for batch in 0..<40 {
+                _ = try await store.appendEvents(readerID: reader.id, (1...100).map { event("seed\(batch)", $0) })
+            }
+            let committedBefore = try await store.events(readerID: reader.id, beforeID: nil, limit: 1).first?.id ?? 0
+
+            let writing = Atomic<Bool>(true)
+            let writtenDuring = Atomic<Int>(0)
+            let writer = Task {
+                var sequence: UInt64 = 0
+                while writing.load(ordering: .relaxed) {
+                    sequence += 1
+                    _ = try await store.appendEvents(readerID: reader.id, [event("during", sequence)])
+                    writtenDuring.add(1, ordering: .relaxed)
+                }
+            }
+            // Let the writer get going before the backup starts.
+            while writtenDuring.load(ordering: .relaxed) < 5 { await Task.yield() }
+
+            let destination = directory + "/backup.db"
+            var steps: [BackupStep] = []
+            let writesAtStart = writtenDuring.load(ordering: .relaxed)
+            for try await step in store.backup(to: destination, pagesPerStep: 16) {
+                steps.append(step)
+            }
+            let writesAtEnd = writtenDuring.load(ordering: .relaxed)
+            writing.store(false, ordering: .relaxed)
+            try await writer.value
+
+            #expect(steps.count > 3)
+            #expect(steps.last?.done == true)
+            #expect(zip(steps, steps.dropFirst()).allSatisfy { $0.pagesCopied <= $1.pagesCopied })
+            // Writers kept going while the backup ran.
+            #expect(writesAtEnd > writesAtStart)
+
+            let (integrity, before, seeded) = try inspect(destination) { backup in
+                (
+                    try backup.values("PRAGMA integrity_check"),
+                    try backup.integer("SELECT count(*) FROM events WHERE id <= \(committedBefore)"),
+                    try backup.integer("SELECT count(*) FROM events WHERE client_session_id LIKE 'seed%'")
+                )
+            }
+            #expect(integrity == [.text("ok")])
+            #expect(before == committedBefore)
+            #expect(seeded == 4_000)
+        }
+    }
+
+    @Test("a backup refuses to overwrite an existing file")
+    func existingDestination() async throws {
+        try await withTemporaryStore { store, directory in
+            let destination = directory + "/exists.db"
+            #expect(FileManager.default.createFile(atPath: destination, contents: Data("keep me".utf8)))
+            do {
+                for try await _ in store.backup(to: destination, pagesPerStep: 10) {}
+                Issue.record("the backup overwrote a file")
+            } catch let error as StorageError {
+                #expect(error.code == .invalidArgument)
+            }
+            #expect(try String(contentsOfFile: destination, encoding: .utf8) == "keep me")
+        }
+    }
+
+    @Test("abandoning a backup removes the partial file")
+    func abandonedBackup() async throws {
+        try await withTemporaryStore { store, directory in
+            let reader = try await store.makeReader()
+            for batch in 0..<20 {
+                _ = try await store.appendEvents(readerID: reader.id, (1...100).map { event("s\(batch)", $0) })
+            }
+            let destination = directory + "/partial.db"
+            for try await step in store.backup(to: destination, pagesPerStep: 4) {
+                #expect(!step.done)
+                break
+            }
+            // The backup thread notices at its next step and cleans up.
+            var waited = 0
+            while FileManager.default.fileExists(atPath: destination), waited < 10_000 {
+                try await Task.sleep(for: .milliseconds(1))
+                waited += 1
+            }
+            #expect(!FileManager.default.fileExists(atPath: destination))
+        }
+    }
+}
