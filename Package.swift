@@ -27,6 +27,7 @@ let package = Package(
             name: "lectern-bench",
             dependencies: [
                 "LecternProtocol",
+                "LecternStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -1,157 +1,209 @@
 import Dispatch
+import Foundation
 import Synchronization
 
-/// N read-only connections, each lent to one caller at a time. A read runs on its
-/// connection's own serial queue (never on the cooperative thread pool), inside one read
-/// transaction, so it sees one consistent snapshot.
+/// N read-only connections, each owned by its own thread, serving reads from one FIFO.
 ///
-/// Waiting for a free connection ends at the caller's deadline (`deadlineExceeded`) or
-/// when its task is cancelled (`cancelled`). Cancelling a task whose read is running
-/// interrupts the running statement (`sqlite3_interrupt`).
+/// A read runs on a connection thread (never on the cooperative pool) inside one read
+/// transaction, so it sees one consistent snapshot; a connection serves one read at a
+/// time. Under load the threads take the next read without sleeping, so a read costs
+/// one hop back to its caller. Waiting ends at the caller's deadline
+/// (`deadlineExceeded`) or when its task is cancelled (`cancelled`); cancelling a read
+/// that is running interrupts its statement (`sqlite3_interrupt`).
 final class ReadPool: Sendable {
     private struct State {
-        var free: [Int]
-        var waiters: [(id: UInt64, continuation: CheckedContinuation<Int, any Error>)] = []
-        var nextWaiterID: UInt64 = 0
+        var queue: [ReadJob] = []
+        var head = 0
         var closed = false
+        /// The job each connection thread is running, by thread index.
+        var running: [ReadJob?]
+
+        mutating func popFirst() -> ReadJob? {
+            guard head < queue.count else { return nil }
+            let job = queue[head]
+            head += 1
+            if head > 64 && head * 2 > queue.count {
+                queue.removeFirst(head)
+                head = 0
+            }
+            return job
+        }
+
+        mutating func remove(_ job: ReadJob) -> Bool {
+            guard let index = queue[head...].firstIndex(where: { $0 === job }) else { return false }
+            queue.remove(at: index)
+            return true
+        }
+
+        var waiting: Int { queue.count - head }
     }
 
-    private let slots: [ReadSlot]
     private let state: Mutex<State>
+    /// One signal per queued job (and one per thread at close).
+    private let work = DispatchSemaphore(value: 0)
+    private let interrupters: [Interrupter]
+    private let finished = DispatchSemaphore(value: 0)
+    let size: Int
 
     init(connections: [Connection]) {
-        slots = connections.enumerated().map { ReadSlot(index: $0.offset, connection: $0.element) }
-        state = Mutex(State(free: Array(slots.indices)))
+        size = connections.count
+        interrupters = connections.map(\.interrupter)
+        state = Mutex(State(running: Array(repeating: nil, count: connections.count)))
+        for (index, connection) in connections.enumerated() {
+            let owned = OwnedReadConnection(connection)
+            let thread = Thread { [self] in
+                serve(owned.take(), index: index)
+                finished.signal()
+            }
+            thread.name = "lectern.reader.\(index)"
+            thread.start()
+        }
     }
 
-    var size: Int { slots.count }
-
-    /// Runs `body` on a free connection inside a read transaction.
+    /// Runs `body` on a connection inside a read transaction.
     /// - Parameter deadline: when to stop waiting for a connection; nil waits until cancelled.
     func read<T: Sendable>(
         deadline: ContinuousClock.Instant? = nil,
         _ body: @escaping @Sendable (Connection) throws -> T
     ) async throws -> T {
-        let index = try await acquire(deadline: deadline)
-        defer { release(index) }
-        return try await slots[index].run(body)
-    }
-
-    /// Fails every waiter and every later read with `closed`.
-    func close() {
-        let waiters = state.withLock { state in
-            state.closed = true
-            defer { state.waiters.removeAll() }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.continuation.resume(throwing: StorageError(.closed, "the store is closed")) }
-    }
-
-    // MARK: Lending
-
-    private func acquire(deadline: ContinuousClock.Instant?) async throws -> Int {
         try Task.checkCancellation()
-        let id = state.withLock { state -> UInt64 in
-            state.nextWaiterID += 1
-            return state.nextWaiterID
-        }
+        let job = TypedReadJob(body: body)
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Int, any Error>) in
-                enum Outcome { case slot(Int), refused(StorageError), waiting }
-                let outcome: Outcome = state.withLock { state in
-                    if state.closed { return .refused(StorageError(.closed, "the store is closed")) }
-                    if let index = state.free.popLast() { return .slot(index) }
-                    state.waiters.append((id, continuation))
-                    return .waiting
+            try await withCheckedThrowingContinuation { continuation in
+                job.continuation = continuation
+                let (refused, mustWait) = state.withLock { state -> (Bool, Bool) in
+                    if state.closed { return (true, false) }
+                    state.queue.append(job)
+                    return (false, state.waiting > state.running.lazy.filter { $0 == nil }.count)
                 }
-                switch outcome {
-                case .slot(let index): continuation.resume(returning: index)
-                case .refused(let error): continuation.resume(throwing: error)
-                case .waiting:
-                    if let deadline {
-                        Task { [weak self] in
-                            try? await Task.sleep(until: deadline, clock: .continuous)
-                            self?.abandon(id, StorageError(.deadlineExceeded, "no read connection became free before the deadline"))
-                        }
+                if refused {
+                    job.fail(StorageError(.closed, "the store is closed"))
+                    return
+                }
+                work.signal()
+                if mustWait, let deadline {
+                    let delay = ContinuousClock.now.duration(to: deadline)
+                    let nanoseconds = max(0, Int(delay.components.seconds) * 1_000_000_000 + Int(delay.components.attoseconds / 1_000_000_000))
+                    DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { [weak self] in
+                        self?.abandon(job, StorageError(.deadlineExceeded, "no read connection became free before the deadline"))
                     }
                 }
             }
         } onCancel: {
-            abandon(id, StorageError(.cancelled, "cancelled while waiting for a read connection"))
+            abandon(job, StorageError(.cancelled, "cancelled while waiting for a read connection"), interruptIfRunning: true)
         }
     }
 
-    /// Fails waiter `id` with `error` if it is still waiting.
-    private func abandon(_ id: UInt64, _ error: StorageError) {
-        let waiter = state.withLock { state in
-            state.waiters.firstIndex { $0.id == id }.map { state.waiters.remove(at: $0) }
-        }
-        waiter?.continuation.resume(throwing: error)
-    }
-
-    private func release(_ index: Int) {
-        let waiter = state.withLock { state in
-            if state.waiters.isEmpty {
-                state.free.append(index)
-                return nil as CheckedContinuation<Int, any Error>?
+    /// Fails `job` if it is still queued; with `interruptIfRunning`, interrupts it if it runs.
+    private func abandon(_ job: ReadJob, _ error: StorageError, interruptIfRunning: Bool = false) {
+        let removed = state.withLock { state -> Bool in
+            if state.remove(job) { return true }
+            // Interrupt under the lock: the thread clears `running` under it before it
+            // takes the next job, so only this job's statement can be hit.
+            if interruptIfRunning, let thread = state.running.firstIndex(where: { $0 === job }) {
+                job.markCancelled()
+                interrupters[thread].interrupt()
             }
-            return state.waiters.removeFirst().continuation
+            return false
         }
-        waiter?.resume(returning: index)
+        if removed { job.fail(error) }
+    }
+
+    /// Fails queued reads and later ones with `closed`, lets running reads finish, stops
+    /// the threads and closes the connections.
+    func close() {
+        let queued = state.withLock { state -> [ReadJob] in
+            guard !state.closed else { return [] }
+            state.closed = true
+            defer {
+                state.queue.removeAll()
+                state.head = 0
+            }
+            return Array(state.queue[state.head...])
+        }
+        for job in queued { job.fail(StorageError(.closed, "the store is closed")) }
+        for _ in 0..<size { work.signal() }
+        for _ in 0..<size { finished.wait() }
+    }
+
+    // MARK: Connection threads
+
+    private func serve(_ connection: Connection, index: Int) {
+        while true {
+            work.wait()
+            let next = state.withLock { state -> (job: ReadJob?, closed: Bool) in
+                let job = state.popFirst()
+                state.running[index] = job
+                return (job, state.closed)
+            }
+            guard let job = next.job else {
+                if next.closed { return }
+                continue
+            }
+            job.run(on: connection)
+            state.withLock { $0.running[index] = nil }
+            job.complete()
+        }
     }
 }
 
-/// One read connection, the serial queue it runs on, and the lease that lets a
-/// cancelled caller interrupt only its own statement.
-private final class ReadSlot: @unchecked Sendable {
-    // @unchecked: `connection` is used only on `queue`, by the one caller the pool lent
-    // the slot to; `lease` is behind a Mutex.
-    private let connection: Connection
-    private let interrupter: Interrupter
-    private let queue: DispatchQueue
-    private let lease = Mutex<UInt64?>(nil)
-    private let leases = Atomic<UInt64>(0)
+/// A queued read, type-erased for the queue.
+private class ReadJob: @unchecked Sendable {
+    // @unchecked: fields are set by the caller before the job is queued, then touched only
+    // by the one connection thread that runs it (or by `fail`, once it left the queue).
+    private let cancelled = Atomic<Bool>(false)
 
-    init(index: Int, connection: Connection) {
-        self.connection = connection
-        interrupter = connection.interrupter
-        queue = DispatchQueue(label: "lectern.reader.\(index)")
+    func markCancelled() { cancelled.store(true, ordering: .releasing) }
+    var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
+
+    func run(on connection: Connection) {}
+    func complete() {}
+    func fail(_ error: StorageError) {}
+}
+
+private final class TypedReadJob<T: Sendable>: ReadJob, @unchecked Sendable {
+    private let body: @Sendable (Connection) throws -> T
+    var continuation: CheckedContinuation<T, any Error>?
+    private var result: Result<T, any Error>?
+
+    init(body: @escaping @Sendable (Connection) throws -> T) {
+        self.body = body
     }
 
-    func run<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
-        let id = leases.add(1, ordering: .relaxed).newValue
-        lease.withLock { $0 = id }
-        defer { lease.withLock { $0 = nil } }
-        let cancelled = Atomic<Bool>(false)
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                queue.async { [self] in
-                    continuation.resume(with: Result {
-                        guard !cancelled.load(ordering: .acquiring) else {
-                            throw StorageError(.cancelled, "cancelled before the read started")
-                        }
-                        return try Self.inReadTransaction(connection, body)
-                    })
-                }
-            }
-        } onCancel: {
-            cancelled.store(true, ordering: .releasing)
-            // Interrupt under the lease lock, so a statement of the slot's next caller is never hit.
-            lease.withLock { current in
-                if current == id { interrupter.interrupt() }
+    override func run(on connection: Connection) {
+        result = Result {
+            do {
+                try connection.run(SQL.beginRead)
+                let value = try body(connection)
+                try connection.run(SQL.commit)
+                return value
+            } catch {
+                if !connection.isAutocommit { try? connection.execute("ROLLBACK") }
+                if isCancelled { throw StorageError(.cancelled, "the read was cancelled") }
+                throw error
             }
         }
     }
 
-    private static func inReadTransaction<T>(_ connection: Connection, _ body: (Connection) throws -> T) throws -> T {
-        try connection.execute("BEGIN")
-        do {
-            let result = try body(connection)
-            try connection.execute("COMMIT")
-            return result
-        } catch {
-            try? connection.execute("ROLLBACK")
-            throw error
-        }
+    override func complete() {
+        continuation?.resume(with: result ?? .failure(StorageError(.cancelled, "the read did not run")))
+    }
+
+    override func fail(_ error: StorageError) {
+        continuation?.resume(throwing: error)
+    }
+}
+
+/// Hands a connection to its thread.
+private final class OwnedReadConnection: @unchecked Sendable {
+    // @unchecked: written once before the thread starts, taken once by that thread.
+    private var connection: Connection?
+
+    init(_ connection: Connection) { self.connection = connection }
+
+    func take() -> Connection {
+        guard let connection else { preconditionFailure("a read connection was taken twice") }
+        self.connection = nil
+        return connection
     }
 }

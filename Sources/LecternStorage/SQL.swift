@@ -40,6 +40,15 @@ enum SQL {
         FROM readers r LEFT JOIN reader_state s ON s.reader_id = r.id WHERE r.id = ?
         """
 
+    // The writer's transaction control, prepared once instead of parsed per command.
+    static let begin = "BEGIN IMMEDIATE"
+    /// A read transaction: its snapshot starts at the first read and lasts until COMMIT.
+    static let beginRead = "BEGIN"
+    static let commit = "COMMIT"
+    static let savepoint = "SAVEPOINT command"
+    static let release = "RELEASE command"
+    static let rollbackToSavepoint = "ROLLBACK TO command"
+
     /// Every statement above, by name.
     static let all: [(name: String, sql: String)] = [
         ("appliedMigrations", appliedMigrations), ("recordMigration", recordMigration),
@@ -48,5 +57,5 @@ enum SQL {
         ("upsertReaderState", upsertReaderState), ("eventsPage", eventsPage), ("readerState", readerState),
     ]
 
-    static let known: Set<String> = Set(all.map(\.sql))
+    static let known: Set<String> = Set(all.map(\.sql) + [begin, beginRead, commit, savepoint, release, rollbackToSavepoint])
 }

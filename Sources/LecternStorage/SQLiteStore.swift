@@ -176,3 +176,8 @@ public final class SQLiteStore: Store {
         }
     }
 }
+
+extension SQLiteStore {
+    /// The schema's migrations, in order.
+    public static var migrations: [Migration] { Migrator.lectern.migrations }
+}

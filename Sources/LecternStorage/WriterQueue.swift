@@ -139,11 +139,11 @@ final class WriterQueue: Sendable {
         let context = WriteContext(connection: connection, nowMs: currentTimeMs())
         var changes: [StoreChange] = []
         do {
-            try connection.execute("BEGIN IMMEDIATE")
+            try connection.run(SQL.begin)
             for job in batch {
-                try connection.execute("SAVEPOINT command")
+                try connection.run(SQL.savepoint)
                 if job.execute(context) {
-                    try connection.execute("RELEASE command")
+                    try connection.run(SQL.release)
                     changes.append(contentsOf: context.takeChanges())
                 } else {
                     _ = context.takeChanges()
@@ -152,11 +152,11 @@ final class WriterQueue: Sendable {
                     guard !connection.isAutocommit else {
                         throw StorageError(.sqlite, "the transaction was rolled back by SQLite after a command failed")
                     }
-                    try connection.execute("ROLLBACK TO command")
-                    try connection.execute("RELEASE command")
+                    try connection.run(SQL.rollbackToSavepoint)
+                    try connection.run(SQL.release)
                 }
             }
-            try connection.execute("COMMIT")
+            try connection.run(SQL.commit)
         } catch {
             if !connection.isAutocommit { try? connection.execute("ROLLBACK") }
             for job in batch { job.finish(failure: error) }

@@ -1,14 +1,15 @@
 import ArgumentParser
 import Foundation
 import LecternProtocol
+import LecternStorage
 
 /// lectern-bench: Lectern's benchmarks. Parses arguments and runs the one chosen.
 @main
-struct LecternBench: ParsableCommand {
+struct LecternBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lectern-bench",
         abstract: "Lectern's benchmarks; build with -c release before trusting a figure.",
-        subcommands: [Codec.self]
+        subcommands: [Codec.self, StoreCommand.self, Schema.self]
     )
 
     struct Codec: ParsableCommand {
@@ -36,6 +37,60 @@ struct LecternBench: ParsableCommand {
                 )
                 print(line)
             }
+        }
+    }
+
+    struct StoreCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "store",
+            abstract: "The store without sockets: concurrent single-event ingest, then reads from the pool."
+        )
+
+        @Option(help: "Directory for the database (a fresh one is made under /tmp by default).")
+        var directory: String?
+
+        @Option(help: "Concurrent submitters, each appending one event per call.")
+        var submitters = 256
+
+        @Option(help: "Seconds of ingest.")
+        var ingestSeconds = 5.0
+
+        @Option(help: "Seconds of each read measurement.")
+        var readSeconds = 3.0
+
+        @Option(help: "Concurrent readers.")
+        var readConcurrency = 16
+
+        @Option(help: "Durability mode: normal or full.")
+        var durability = "normal"
+
+        func run() async throws {
+            guard let mode = DurabilityMode(rawValue: durability) else {
+                throw ValidationError("--durability must be normal or full")
+            }
+            let path = directory ?? "/tmp/lectern-bench-\(UUID().uuidString.prefix(8))"
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            defer { if directory == nil { try? FileManager.default.removeItem(atPath: path) } }
+            let benchmark = StoreBenchmark(
+                directory: path, submitters: submitters, ingestSeconds: ingestSeconds,
+                readSeconds: readSeconds, readConcurrency: readConcurrency, durability: mode
+            )
+            print("durability \(mode.rawValue), 2 read connections")
+            for measurement in try await benchmark.run() {
+                print(String(
+                    format: "%@: %.0f/s (%d in %.1f s), p50 %.0f µs, p99 %.0f µs, p99.9 %.0f µs",
+                    measurement.name, measurement.perSecond, measurement.operations, measurement.seconds,
+                    measurement.percentile(0.5), measurement.percentile(0.99), measurement.percentile(0.999)
+                ))
+            }
+        }
+    }
+
+    struct Schema: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the schema's SQL, every migration in order (for the C floor).")
+
+        func run() {
+            for migration in SQLiteStore.migrations { print(migration.sql + ";") }
         }
     }
 }

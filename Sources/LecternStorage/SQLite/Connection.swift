@@ -97,6 +97,10 @@ final class Connection {
             // Bounds the WAL file left after a checkpoint, so one burst does not keep the
             // disk space (https://www.sqlite.org/pragma.html#pragma_journal_size_limit).
             pragmas.append("PRAGMA journal_size_limit = \(configuration.journalSizeLimitBytes)")
+            // Checkpoint every N WAL pages instead of SQLite's 1,000: group commit writes many
+            // small transactions that dirty the same index pages, and a page written to the
+            // WAL ten times between checkpoints is copied to the database once.
+            pragmas.append("PRAGMA wal_autocheckpoint = \(configuration.walAutocheckpointPages)")
         }
         // What a commit promises; see DurabilityMode for NORMAL versus FULL in WAL mode.
         pragmas.append("PRAGMA synchronous = \(configuration.durability.synchronousPragma)")
