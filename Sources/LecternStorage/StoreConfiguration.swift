@@ -21,9 +21,11 @@ public struct StoreConfiguration: Sendable {
     public var mmapSizeBytes = 268_435_456
     /// Size the WAL is truncated to after a checkpoint, in bytes; defaults to 64 MiB.
     public var journalSizeLimitBytes = 67_108_864
-    /// WAL pages between the automatic PASSIVE checkpoints run by commits; defaults to
-    /// 16,384 (64 MiB of 4 KiB pages).
-    public var walAutocheckpointPages = 16_384
+    /// WAL pages between the PASSIVE checkpoints SQLite runs at the end of a commit;
+    /// defaults to 4,096 (16 MiB of 4 KiB pages). SQLite's own default, 1,000, costs group
+    /// commit a quarter of its ingest rate (BENCHMARKS.md); larger values trade rarer,
+    /// longer commit stalls for throughput.
+    public var walAutocheckpointPages = 4_096
     /// When the WAL passes this size, in bytes, the writer runs `wal_checkpoint(TRUNCATE)`
     /// after its commit; defaults to 256 MiB.
     public var walTruncateThresholdBytes = 268_435_456
