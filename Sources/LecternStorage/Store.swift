@@ -24,8 +24,8 @@ public protocol Store: Sendable {
 
     /// Copies the database to a new file at `path` while writes continue, `pagesPerStep`
     /// pages at a time, yielding progress after each step. The copy holds every write
-    /// committed before the backup started. Ending the stream early abandons the backup
-    /// and removes the partial file.
+    /// committed before the backup started. Ending the stream before the backup finishes
+    /// abandons it at its next step and removes the partial file.
     func backup(to path: String, pagesPerStep: Int) -> AsyncThrowingStream<BackupStep, any Error>
     func checkpoint(_ mode: CheckpointKind) async throws -> CheckpointOutcome
     /// `["ok"]` for a sound database, otherwise the problems found.
