@@ -1,3 +1,4 @@
+import CSQLite
 import Dispatch
 import Foundation
 import Synchronization
@@ -25,6 +26,9 @@ final class WriterQueue: Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private let configuration: StoreConfiguration
     let statistics = WriterStatistics()
+    /// When the writer last tried an automatic TRUNCATE checkpoint that did not complete.
+    /// Touched only by the writer thread.
+    nonisolated(unsafe) private var lastTruncateAttempt: ContinuousClock.Instant?
 
     /// Starts the writer thread, which takes ownership of `connection`.
     init(connection: Connection, configuration: StoreConfiguration) {
@@ -173,13 +177,23 @@ final class WriterQueue: Sendable {
 
     /// `wal_checkpoint(TRUNCATE)` when the WAL passed its threshold: SQLite's automatic
     /// PASSIVE checkpoints cannot shrink it while readers keep old snapshots.
+    ///
+    /// It waits at most 100 ms for readers (not the connection's busy timeout, which
+    /// would stall every writer), and after a busy result tries again only a second later,
+    /// so a long read such as a backup costs the writers one short wait per second.
     private func checkpointIfWALTooLarge(_ connection: Connection) {
-        let walPath = connection.path + "-wal"
-        guard let size = try? FileManager.default.attributesOfItem(atPath: walPath)[.size] as? Int,
-              size > configuration.walTruncateThresholdBytes
-        else { return }
-        try? connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        statistics.recordAutomaticCheckpoint()
+        let now = ContinuousClock.now
+        if let last = lastTruncateAttempt, now - last < .seconds(1) { return }
+        var info = stat()
+        guard stat(connection.path + "-wal", &info) == 0, Int(info.st_size) > configuration.walTruncateThresholdBytes else { return }
+        lastTruncateAttempt = now
+        sqlite3_busy_timeout(connection.handle, 100)
+        defer { sqlite3_busy_timeout(connection.handle, Int32(configuration.busyTimeoutMs)) }
+        let result = sqlite3_wal_checkpoint_v2(connection.handle, nil, SQLITE_CHECKPOINT_TRUNCATE, nil, nil)
+        if result == SQLITE_OK {
+            lastTruncateAttempt = nil
+            statistics.recordAutomaticCheckpoint()
+        }
     }
 }
 

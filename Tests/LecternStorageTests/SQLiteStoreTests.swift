@@ -190,6 +190,43 @@ struct SQLiteStoreTests {
     }
 }
 
+extension SQLiteStoreTests {
+    @Test("a long read holds the automatic TRUNCATE back, not the writers; once it ends the WAL shrinks")
+    func longReadAndTruncate() async throws {
+        try await withTemporaryStore({ $0.walTruncateThresholdBytes = 64 * 1024 }) { store, path in
+            let reader = try await store.makeReader()
+            // A committed write, so the long read's snapshot includes WAL frames (a reader
+            // of the database file alone would not hold a TRUNCATE back).
+            _ = try await store.appendEvents(readerID: reader.id, [event("before", 1)])
+            let holding = Gate(), release = Gate()
+            let longRead = Task {
+                try await store.readers.read { connection in
+                    _ = try connection.integer("SELECT count(*) FROM readers")
+                    holding.open()
+                    release.wait()
+                }
+            }
+            await holding.passed()
+            let checkpointsBefore = store.writer.statistics.snapshot.automaticCheckpoints
+            for batch in 0..<20 {
+                _ = try await store.appendEvents(readerID: reader.id, (1...50).map { event("held\(batch)", $0) })
+            }
+            let walWhileHeld = try await store.stats().walBytes
+            #expect(walWhileHeld > 64 * 1024)
+            #expect(store.writer.statistics.snapshot.automaticCheckpoints == checkpointsBefore)
+            release.open()
+            try await longRead.value
+            // The writer retries a busy TRUNCATE at most once a second (WriterQueue).
+            try await Task.sleep(for: .milliseconds(1100))
+            _ = try await store.appendEvents(readerID: reader.id, [event("after", 1)])
+            // The writer checkpoints after resuming that caller; the next write waits for it.
+            _ = try await store.appendEvents(readerID: reader.id, [event("after", 2)])
+            #expect(store.writer.statistics.snapshot.automaticCheckpoints > checkpointsBefore)
+            #expect(try await store.stats().walBytes < walWhileHeld)
+        }
+    }
+}
+
 extension Sequence where Element: Sendable {
     func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
         var results: [T] = []
