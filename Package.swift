@@ -11,18 +11,72 @@ let package = Package(
     products: [
         .library(name: "LecternProtocol", targets: ["LecternProtocol"]),
         .library(name: "LecternStorage", targets: ["LecternStorage"]),
+        .executable(name: "lecternd", targets: ["lecternd"]),
+        .executable(name: "lectern", targets: ["lectern"]),
         .executable(name: "lectern-bench", targets: ["lectern-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Wire codec: hand-written protobuf encoders and decoders for every message in Protos/.
-        .target(name: "LecternProtocol", swiftSettings: strict),
+        .target(
+            name: "LecternProtocol",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+        // The RPC server on a Unix socket (SwiftNIO): framing, calls, limits, shutdown.
+        .target(
+            name: "LecternServer",
+            dependencies: [
+                "LecternProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // The Swift client: connections, calls, typed clients per service.
+        .target(
+            name: "LecternClient",
+            dependencies: [
+                "LecternProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
         // Debian's libsqlite3-dev.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // The SQLite store: writer queue with group commit, read pool, migrations.
         .target(name: "LecternStorage", dependencies: ["CSQLite"], swiftSettings: strict),
+        // The services on top of the store; today HealthService.
+        .target(
+            name: "LecternServices",
+            dependencies: ["LecternProtocol", "LecternServer", "LecternStorage"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "lecternd",
+            dependencies: [
+                "LecternServer", "LecternServices", "LecternStorage",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "lectern",
+            dependencies: [
+                "LecternClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "lectern-bench",
             dependencies: [

@@ -1,0 +1,309 @@
+import LecternProtocol
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// One connection to a Lectern server, carrying many calls at once. Frames are read by one
+/// task and handed to each call by id; writes from any task go through the channel's
+/// outbound writer, which waits while the server does not read.
+public final class RPCConnection: Sendable {
+    private struct State {
+        var outbound: NIOAsyncChannelOutboundWriter<Frame>?
+        var calls: [UInt32: AsyncThrowingStream<CallEvent, any Error>.Continuation] = [:]
+        var nextCallID: UInt32 = 1
+        var closedReason: RPCError?
+        var goAway: GoAway?
+    }
+
+    enum CallEvent: Sendable {
+        case message(ByteBuffer)
+        case end(CallEnd)
+    }
+
+    private let state = Mutex(State())
+    private let channel: any Channel
+
+    private init(channel: any Channel) {
+        self.channel = channel
+    }
+
+    /// Connects to the server's socket.
+    /// - Throws: the connect error (the path does not exist, nobody listens, …).
+    public static func connect(
+        socketPath: String, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        maxFrameBytes: Int = 4 * 1024 * 1024
+    ) async throws -> RPCConnection {
+        let asyncChannel = try await ClientBootstrap(group: group)
+            .connectTimeout(.seconds(5))
+            .connect(unixDomainSocketPath: socketPath) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxPayloadBytes: maxFrameBytes)))
+                    try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder()))
+                    return try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel)
+                }
+            }
+        let connection = RPCConnection(channel: asyncChannel.channel)
+        let (attached, attachedContinuation) = AsyncStream.makeStream(of: Void.self)
+        Task {
+            do {
+                try await asyncChannel.executeThenClose { inbound, outbound in
+                    connection.state.withLock { $0.outbound = outbound }
+                    attachedContinuation.finish()
+                    for try await frame in inbound { connection.dispatch(frame) }
+                }
+                connection.closed(RPCError(.unavailable, "the server closed the connection"))
+            } catch {
+                attachedContinuation.finish()
+                connection.closed(RPCError(.unavailable, "the connection failed: \(error)"))
+            }
+        }
+        for await _ in attached {}
+        return connection
+    }
+
+    /// Whether new calls can still be opened on this connection.
+    public var isUsable: Bool { state.withLock { $0.closedReason == nil && $0.goAway == nil } }
+
+    /// The GOAWAY the server sent, if any.
+    public var goAway: GoAway? { state.withLock { $0.goAway } }
+
+    /// Closes the connection; calls still open fail with UNAVAILABLE.
+    public func close() async {
+        try? await channel.close()
+    }
+
+    // MARK: Calls
+
+    /// One request, one response.
+    /// - Throws: `RPCError` with the server's status, or UNAVAILABLE when the connection
+    ///   is lost; `CancellationError` when the task is cancelled (CANCEL is sent).
+    public func unary<Request: ProtoMessage, Response: ProtoMessage>(
+        _ method: String, _ request: Request, as: Response.Type = Response.self, options: CallOptions = CallOptions()
+    ) async throws -> Response {
+        let (id, events) = try open()
+        return try await withTaskCancellationHandler {
+            try await write([
+                Frame(kind: .callStart, callID: id, message: callStart(method, options)),
+                Frame(kind: .message, flags: .endStream, callID: id, message: request),
+            ])
+            var response: Response?
+            for try await event in events {
+                switch event {
+                case .message(let bytes):
+                    response = try Self.decode(bytes)
+                case .end(let end):
+                    try Self.check(end)
+                    guard let response else { throw RPCError(.internal, "the server ended \(method) without a response") }
+                    return response
+                }
+            }
+            try Task.checkCancellation()
+            throw state.withLock { $0.closedReason } ?? RPCError(.unavailable, "the connection closed during the call")
+        } onCancel: {
+            cancel(id)
+        }
+    }
+
+    /// One request, a stream of responses. Ending the iteration early cancels the call.
+    public func serverStreaming<Request: ProtoMessage, Response: ProtoMessage>(
+        _ method: String, _ request: Request, as: Response.Type = Response.self, options: CallOptions = CallOptions()
+    ) async throws -> ResponseStream<Response> {
+        let (id, events) = try open()
+        try await write([
+            Frame(kind: .callStart, callID: id, message: callStart(method, options)),
+            Frame(kind: .message, flags: .endStream, callID: id, message: request),
+        ])
+        return ResponseStream(events: events) { [self] in cancel(id) }
+    }
+
+    /// A stream of requests, one response: send with `send`, then `finish()` for the response.
+    public func clientStreaming<Request: ProtoMessage, Response: ProtoMessage>(
+        _ method: String, requestType: Request.Type = Request.self, as: Response.Type = Response.self,
+        options: CallOptions = CallOptions()
+    ) async throws -> ClientStreamingCall<Request, Response> {
+        let (id, events) = try open()
+        try await write([Frame(kind: .callStart, callID: id, message: callStart(method, options))])
+        return ClientStreamingCall(id: id, connection: self, events: events)
+    }
+
+    /// Sends PING and waits for PONG.
+    public func ping() async throws {
+        // A PING/PONG pair uses call id 0; the PONG arrives as a connection frame.
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self)
+        pongWaiter.withLock { $0.append(continuation) }
+        try await write([Frame(kind: .ping, callID: 0, message: Ping.with { $0.opaqueData = 42 })])
+        for await _ in stream { break }
+    }
+
+    private let pongWaiter = Mutex<[AsyncStream<Void>.Continuation]>([])
+
+    // MARK: Internals
+
+    private func callStart(_ method: String, _ options: CallOptions) -> CallStart {
+        CallStart.with {
+            $0.method = method
+            $0.metadata = options.metadata
+            $0.timeoutMs = options.timeoutMs
+        }
+    }
+
+    func open() throws -> (UInt32, AsyncThrowingStream<CallEvent, any Error>) {
+        let (events, continuation) = AsyncThrowingStream.makeStream(of: CallEvent.self)
+        let id: UInt32 = try state.withLock { state in
+            if let reason = state.closedReason { throw reason }
+            if state.goAway != nil { throw RPCError(.unavailable, "the server sent GOAWAY; open the call on a new connection") }
+            let id = state.nextCallID
+            state.nextCallID += 1
+            state.calls[id] = continuation
+            return id
+        }
+        return (id, events)
+    }
+
+    func write(_ frames: [Frame]) async throws {
+        guard let outbound = state.withLock({ $0.outbound }) else { throw RPCError(.unavailable, "not connected") }
+        do {
+            try await outbound.write(contentsOf: frames)
+        } catch {
+            throw RPCError(.unavailable, "the connection is closed")
+        }
+    }
+
+    /// Abandons call `id`: its stream ends, CANCEL goes to the server.
+    func cancel(_ id: UInt32) {
+        let continuation = state.withLock { $0.calls.removeValue(forKey: id) }
+        guard let continuation else { return }
+        continuation.finish(throwing: CancellationError())
+        Task { try? await write([Frame(kind: .cancel, callID: id, message: Cancel.with { $0.reason = "cancelled by the client" })]) }
+    }
+
+    private func dispatch(_ frame: Frame) {
+        switch frame.kind {
+        case .message:
+            _ = state.withLock { $0.calls[frame.callID] }?.yield(.message(frame.payload))
+        case .callEnd:
+            let continuation = state.withLock { $0.calls.removeValue(forKey: frame.callID) }
+            guard let continuation else { return }
+            do {
+                continuation.yield(.end(try frame.decode(CallEnd.self)))
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: RPCError(.internal, "the server's CALL_END does not decode: \(error)"))
+            }
+        case .goAway:
+            let goAway = try? frame.decode(GoAway.self)
+            state.withLock { $0.goAway = goAway ?? GoAway() }
+        case .ping:
+            Task { try? await write([Frame(kind: .pong, callID: 0, payload: frame.payload)]) }
+        case .pong:
+            for waiter in pongWaiter.withLock({ list in defer { list.removeAll() }; return list }) {
+                waiter.yield()
+                waiter.finish()
+            }
+        default:
+            break
+        }
+    }
+
+    private func closed(_ reason: RPCError) {
+        let calls = state.withLock { state in
+            state.closedReason = state.closedReason ?? reason
+            state.outbound = nil
+            defer { state.calls.removeAll() }
+            return Array(state.calls.values)
+        }
+        for call in calls { call.finish(throwing: reason) }
+        for waiter in pongWaiter.withLock({ list in defer { list.removeAll() }; return list }) { waiter.finish() }
+    }
+
+    static func decode<M: ProtoMessage>(_ bytes: ByteBuffer) throws -> M {
+        do {
+            return try bytes.withUnsafeReadableBytes { try M(decoding: $0) }
+        } catch let error as WireError {
+            throw RPCError(.internal, "the server's \(M.protoName) does not decode: \(error)")
+        }
+    }
+
+    static func check(_ end: CallEnd) throws {
+        guard end.statusCode == 0 else {
+            throw RPCError(RPCStatusCode(rawValue: end.statusCode), end.statusMessage, details: end.details)
+        }
+    }
+}
+
+/// The responses of a server-streaming call. Iterating ends after the server's OK; a
+/// non-OK status is thrown as `RPCError`. Dropping the iterator early cancels the call.
+public struct ResponseStream<Response: ProtoMessage>: AsyncSequence, Sendable {
+    public typealias Element = Response
+    let events: AsyncThrowingStream<RPCConnection.CallEvent, any Error>
+    let cancel: @Sendable () -> Void
+
+    public final class AsyncIterator: AsyncIteratorProtocol {
+        var base: AsyncThrowingStream<RPCConnection.CallEvent, any Error>.AsyncIterator
+        let cancel: @Sendable () -> Void
+        var finished = false
+
+        init(base: AsyncThrowingStream<RPCConnection.CallEvent, any Error>.AsyncIterator, cancel: @escaping @Sendable () -> Void) {
+            self.base = base
+            self.cancel = cancel
+        }
+
+        deinit { if !finished { cancel() } }
+
+        public func next() async throws -> Response? {
+            guard !finished else { return nil }
+            do {
+                switch try await base.next() {
+                case .message(let bytes)?:
+                    return try RPCConnection.decode(bytes)
+                case .end(let end)?:
+                    finished = true
+                    try RPCConnection.check(end)
+                    return nil
+                case nil:
+                    finished = true
+                    try Task.checkCancellation()
+                    throw RPCError(.unavailable, "the connection closed during the call")
+                }
+            } catch {
+                finished = true
+                throw error
+            }
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(base: events.makeAsyncIterator(), cancel: cancel)
+    }
+}
+
+/// An open client-streaming call.
+public struct ClientStreamingCall<Request: ProtoMessage, Response: ProtoMessage>: Sendable {
+    let id: UInt32
+    let connection: RPCConnection
+    let events: AsyncThrowingStream<RPCConnection.CallEvent, any Error>
+
+    /// Sends one request message.
+    public func send(_ request: Request) async throws {
+        try await connection.write([Frame(kind: .message, callID: id, message: request)])
+    }
+
+    /// Half-closes and waits for the response.
+    public func finish() async throws -> Response {
+        try await connection.write([Frame(kind: .halfClose, callID: id)])
+        var response: Response?
+        for try await event in events {
+            switch event {
+            case .message(let bytes): response = try RPCConnection.decode(bytes)
+            case .end(let end):
+                try RPCConnection.check(end)
+                guard let response else { throw RPCError(.internal, "the server ended the call without a response") }
+                return response
+            }
+        }
+        throw RPCError(.unavailable, "the connection closed during the call")
+    }
+
+    /// Abandons the call.
+    public func cancel() { connection.cancel(id) }
+}

@@ -1,0 +1,99 @@
+import LecternProtocol
+import NIOCore
+
+/// The server's inbound framing: splits bytes into frames (checking each length against
+/// the limit before buffering), closes a connection whose frame is not complete within
+/// `frameCompletionTimeout`, and one that stayed idle (no frame, no call) for `idleTimeout`.
+/// Each refusal is a GOAWAY naming the reason, then close.
+final class FrameReader: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = Frame
+
+    private let maxPayloadBytes: Int
+    private let frameCompletionTimeout: TimeAmount
+    private let idleTimeout: TimeAmount
+    private let activity: ConnectionActivity
+    private var buffer = ByteBuffer()
+    private var partialFrameTimer: Scheduled<Void>?
+    private var idleCheck: RepeatedTask?
+    private var lastReadAt = NIODeadline.now()
+    private var closing = false
+
+    init(configuration: RPCServerConfiguration, activity: ConnectionActivity) {
+        maxPayloadBytes = configuration.maxFrameBytes
+        frameCompletionTimeout = .nanoseconds(Int64(configuration.frameCompletionTimeout.components.seconds) * 1_000_000_000
+            + configuration.frameCompletionTimeout.components.attoseconds / 1_000_000_000)
+        idleTimeout = .nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000
+            + configuration.idleTimeout.components.attoseconds / 1_000_000_000)
+        self.activity = activity
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let interval = TimeAmount.nanoseconds(max(idleTimeout.nanoseconds / 4, 1_000_000))
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        idleCheck = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+            let (reader, context) = loopBound.value
+            reader.checkIdle(context: context)
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        idleCheck?.cancel()
+        partialFrameTimer?.cancel()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !closing else { return }
+        var incoming = unwrapInboundIn(data)
+        lastReadAt = .now()
+        if buffer.readableBytes == 0 {
+            buffer = incoming
+        } else {
+            buffer.writeBuffer(&incoming)
+        }
+        do {
+            while let frame = try FrameDecoder.decodeFrame(from: &buffer, maxPayloadBytes: maxPayloadBytes) {
+                partialFrameTimer?.cancel()
+                partialFrameTimer = nil
+                context.fireChannelRead(wrapInboundOut(frame))
+            }
+        } catch {
+            goAway(context: context, error.statusCode, error.message)
+            return
+        }
+        if buffer.readableBytes == 0 {
+            buffer.clear()
+        } else {
+            buffer.discardReadBytes()
+            if partialFrameTimer == nil {
+                let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                let seconds = Double(frameCompletionTimeout.nanoseconds) / 1e9
+                partialFrameTimer = context.eventLoop.scheduleTask(in: frameCompletionTimeout) {
+                    let (reader, context) = loopBound.value
+                    reader.goAway(context: context, .deadlineExceeded, "a frame was not completed within \(seconds) s")
+                }
+            }
+        }
+    }
+
+    private func checkIdle(context: ChannelHandlerContext) {
+        guard !closing, activity.activeCalls == 0, NIODeadline.now() - lastReadAt >= idleTimeout else { return }
+        goAway(context: context, .ok, "idle for \(idleTimeout.nanoseconds / 1_000_000_000) s with no call")
+    }
+
+    /// Writes GOAWAY straight to the socket (this handler sits below the encoder), then closes.
+    private func goAway(context: ChannelHandlerContext, _ code: RPCStatusCode, _ message: String) {
+        guard !closing else { return }
+        closing = true
+        partialFrameTimer?.cancel()
+        var bytes = ByteBuffer()
+        let goAway = GoAway.with {
+            $0.lastCallID = activity.highestCallID
+            $0.statusCode = code.rawValue
+            $0.message = message
+        }
+        FrameEncoder.encode(Frame(kind: .goAway, callID: 0, message: goAway), into: &bytes)
+        let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(NIOAny(bytes)).whenComplete { _ in loopBound.value.close(promise: nil) }
+    }
+}

@@ -1,0 +1,123 @@
+import LecternProtocol
+import NIOCore
+
+/// The methods a server serves, each registered explicitly with its request and response
+/// types (no code generation). Build it before serving; it does not change afterwards.
+public struct RPCRouter: Sendable {
+    private(set) var handlers: [String: RPCHandler] = [:]
+
+    public init() {}
+
+    /// The registered method paths.
+    public var methods: [String] { handlers.keys.sorted() }
+
+    /// One request, one response.
+    public mutating func unary<Request: ProtoMessage, Response: ProtoMessage>(
+        _ method: String,
+        _ handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
+    ) {
+        register(method) { requests, context, _ in
+            let request: Request = try await requests.single(method)
+            return ByteBuffer(bytes: try await handler(request, context).serializedBytes())
+        }
+    }
+
+    /// One request, a stream of responses written with `ResponseWriter`.
+    public mutating func serverStreaming<Request: ProtoMessage, Response: ProtoMessage>(
+        _ method: String,
+        _ handler: @escaping @Sendable (Request, ServerContext, ResponseWriter<Response>) async throws -> Void
+    ) {
+        register(method) { requests, context, sink in
+            let request: Request = try await requests.single(method)
+            try await handler(request, context, ResponseWriter(sink: sink))
+            return nil
+        }
+    }
+
+    /// A stream of requests, one response.
+    public mutating func clientStreaming<Request: ProtoMessage, Response: ProtoMessage>(
+        _ method: String,
+        _ handler: @escaping @Sendable (RequestStream<Request>, ServerContext) async throws -> Response
+    ) {
+        register(method) { requests, context, _ in
+            let response = try await handler(RequestStream(raw: requests), context)
+            return ByteBuffer(bytes: response.serializedBytes())
+        }
+    }
+
+    private mutating func register(_ method: String, _ run: @escaping RPCHandler.Run) {
+        precondition(handlers[method] == nil, "\(method) is registered twice")
+        handlers[method] = RPCHandler(run: run)
+    }
+}
+
+/// A type-erased handler: reads raw request messages, may stream raw responses through
+/// the sink, and returns the single response of a unary or client-streaming call.
+struct RPCHandler: Sendable {
+    typealias Run = @Sendable (RawRequests, ServerContext, ResponseSink) async throws -> ByteBuffer?
+    let run: Run
+}
+
+/// The raw request messages of one call, as they arrive.
+struct RawRequests: Sendable {
+    let stream: AsyncStream<ByteBuffer>
+
+    /// Exactly one request message, decoded.
+    func single<Request: ProtoMessage>(_ method: String) async throws -> Request {
+        var iterator = stream.makeAsyncIterator()
+        guard let bytes = await iterator.next() else {
+            try Task.checkCancellation()
+            throw RPCError(.invalidArgument, "\(method) takes one request message; the call sent none")
+        }
+        return try decodeRequest(bytes)
+    }
+}
+
+func decodeRequest<Request: ProtoMessage>(_ bytes: ByteBuffer) throws -> Request {
+    do {
+        return try bytes.withUnsafeReadableBytes { buffer in
+            try Request(decoding: buffer)
+        }
+    } catch let error as WireError {
+        throw RPCError(.invalidArgument, "the request is not a valid \(Request.protoName): \(error)")
+    }
+}
+
+/// The request messages of a client-streaming call, decoded as they are read.
+public struct RequestStream<Request: ProtoMessage>: AsyncSequence, Sendable {
+    public typealias Element = Request
+    let raw: RawRequests
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        var base: AsyncStream<ByteBuffer>.AsyncIterator
+
+        /// The next request; nil after the client half-closed.
+        /// - Throws: `RPCError` INVALID_ARGUMENT when a message does not decode.
+        public mutating func next() async throws -> Request? {
+            guard let bytes = await base.next() else { return nil }
+            return try decodeRequest(bytes)
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(base: raw.stream.makeAsyncIterator())
+    }
+}
+
+/// Sends the responses of a server-streaming call. `write` waits while the client is not
+/// reading (the socket's buffer is full), so a handler never piles up memory.
+public struct ResponseWriter<Response: ProtoMessage>: Sendable {
+    let sink: ResponseSink
+
+    /// Sends one response message.
+    /// - Throws: `CancellationError` or `RPCError` once the call has ended (cancelled,
+    ///   past its deadline, connection gone).
+    public func write(_ response: Response) async throws {
+        try await sink.send(ByteBuffer(bytes: response.serializedBytes()))
+    }
+}
+
+/// Where a call's response messages go: the connection's outbound side, tagged with the call id.
+struct ResponseSink: Sendable {
+    let send: @Sendable (ByteBuffer) async throws -> Void
+}

@@ -1,0 +1,171 @@
+import Foundation
+import LecternProtocol
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// The RPC server on a Unix socket: accepts connections, serves the router's methods,
+/// and shuts down gracefully (stop accepting, GOAWAY, let calls finish, close).
+public final class RPCServer: Sendable {
+    public let configuration: RPCServerConfiguration
+    private let router: RPCRouter
+    private let logger: Logger
+    private let group: MultiThreadedEventLoopGroup
+    private let state = Mutex(State())
+
+    private struct State {
+        var serverChannel: (any Channel)?
+        var connections: [UInt64: ServerConnection] = [:]
+        var nextConnectionID: UInt64 = 0
+        var shuttingDown = false
+    }
+
+    public init(configuration: RPCServerConfiguration, router: RPCRouter, logger: Logger) {
+        self.configuration = configuration
+        self.router = router
+        self.logger = logger
+        group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
+    }
+
+    /// Connections open now.
+    public var connectionCount: Int { state.withLock { $0.connections.count } }
+
+    /// Binds the socket and serves until `shutdown()` or the task is cancelled, then
+    /// removes the socket file.
+    /// - Throws: `RPCServerError` when another server answers on the socket path, or
+    ///   binding fails.
+    public func run() async throws {
+        try await prepareSocketPath()
+        let configuration = configuration
+        let serverChannel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 4096)
+            .bind(unixDomainSocketPath: configuration.socketPath) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let activity = ConnectionActivity()
+                    try channel.pipeline.syncOperations.addHandler(FrameReader(configuration: configuration, activity: activity))
+                    try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder()))
+                    let async = try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel)
+                    return AcceptedConnection(channel: async, raw: channel, activity: activity)
+                }
+            }
+        guard chmod(configuration.socketPath, mode_t(configuration.socketMode)) == 0 else {
+            try? await serverChannel.channel.close()
+            throw RPCServerError("cannot set mode \(String(configuration.socketMode, radix: 8)) on \(configuration.socketPath): errno \(errno)")
+        }
+        state.withLock { $0.serverChannel = serverChannel.channel }
+        logger.info("listening", metadata: ["socket": "\(configuration.socketPath)"])
+        defer { unlink(configuration.socketPath) }
+        try await withTaskCancellationHandler {
+            try await serverChannel.executeThenClose { inbound in
+                try await withThrowingDiscardingTaskGroup { tasks in
+                    for try await accepted in inbound {
+                        tasks.addTask { await self.serve(accepted) }
+                    }
+                }
+            }
+        } onCancel: {
+            serverChannel.channel.close(promise: nil)
+        }
+        try? await group.shutdownGracefully()
+    }
+
+    /// Stops accepting, sends GOAWAY on every connection, waits up to the grace period for
+    /// calls in flight to finish, then closes what is left. `run()` then returns.
+    public func shutdown() async {
+        let (serverChannel, connections) = state.withLock { state in
+            state.shuttingDown = true
+            return (state.serverChannel, Array(state.connections.values))
+        }
+        try? await serverChannel?.close()
+        for connection in connections { await connection.goAway() }
+        let clock = ContinuousClock()
+        let deadline = clock.now + configuration.shutdownGracePeriod
+        while clock.now < deadline {
+            let busy = state.withLock { $0.connections.values.contains { $0.activity.activeCalls > 0 } }
+            if !busy { break }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        for connection in state.withLock({ Array($0.connections.values) }) { connection.close() }
+    }
+
+    private func serve(_ accepted: AcceptedConnection) async {
+        let peer = await Self.peerCredentials(of: accepted.raw)
+        do {
+            try await accepted.channel.executeThenClose { inbound, outbound in
+                let admitted: ServerConnection? = state.withLock { state in
+                    guard !state.shuttingDown, state.connections.count < configuration.maxConnections else { return nil }
+                    state.nextConnectionID += 1
+                    let connection = ServerConnection(
+                        id: state.nextConnectionID, peer: peer, activity: accepted.activity, router: router,
+                        configuration: configuration, outbound: outbound, channel: accepted.raw, logger: logger
+                    )
+                    state.connections[connection.id] = connection
+                    return connection
+                }
+                guard let connection = admitted else {
+                    try await outbound.write(Frame(kind: .goAway, callID: 0, message: GoAway.with {
+                        $0.statusCode = RPCStatusCode.resourceExhausted.rawValue
+                        $0.message = "more than \(configuration.maxConnections) connections are open"
+                    }))
+                    return
+                }
+                defer { state.withLock { _ = $0.connections.removeValue(forKey: connection.id) } }
+                await connection.serve(inbound)
+            }
+        } catch {
+            logger.debug("connection closed with an error", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Refuses to start when a live server answers on the path; removes a stale socket file
+    /// left by a process that died.
+    private func prepareSocketPath() async throws {
+        let path = configuration.socketPath
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        let live: Bool
+        do {
+            let channel = try await ClientBootstrap(group: group)
+                .connectTimeout(.seconds(1))
+                .connect(unixDomainSocketPath: path).get()
+            try? await channel.close()
+            live = true
+        } catch {
+            live = false
+        }
+        if live { throw RPCServerError("another server is listening on \(path)") }
+        logger.info("removing a stale socket file", metadata: ["socket": "\(path)"])
+        guard unlink(path) == 0 || errno == ENOENT else {
+            throw RPCServerError("cannot remove the stale socket file \(path): errno \(errno)")
+        }
+    }
+
+    /// `SO_PEERCRED` of an accepted Unix socket; unknown (uid 2^32-1) if it cannot be read.
+    private static func peerCredentials(of channel: any Channel) async -> PeerCredentials {
+        let unknown = PeerCredentials(pid: 0, uid: UInt32.max, gid: UInt32.max)
+        guard let provider = channel as? any SocketOptionProvider else { return unknown }
+        let future: EventLoopFuture<UCred> = provider.unsafeGetSocketOption(level: .socket, name: .init(rawValue: SO_PEERCRED))
+        guard let credentials = try? await future.get() else { return unknown }
+        return PeerCredentials(pid: credentials.pid, uid: credentials.uid, gid: credentials.gid)
+    }
+}
+
+/// A connection as the bootstrap hands it over.
+struct AcceptedConnection: Sendable {
+    let channel: NIOAsyncChannel<Frame, Frame>
+    let raw: any Channel
+    let activity: ConnectionActivity
+}
+
+/// Linux's `struct ucred` (pid_t, uid_t, gid_t), which Glibc's Swift module does not export.
+private struct UCred: Sendable {
+    var pid: Int32 = 0
+    var uid: UInt32 = 0
+    var gid: UInt32 = 0
+}
+
+/// Why the server could not start.
+public struct RPCServerError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,33 @@
+import NIOCore
+
+/// How an `RPCServer` listens and what it allows. Every limit has a default that runs.
+public struct RPCServerConfiguration: Sendable {
+    /// Path of the Unix socket; defaults to `./lectern.sock`.
+    public var socketPath: String
+    /// Permission bits of the socket file; defaults to 0o660 (owner and group).
+    public var socketMode: UInt32 = 0o660
+    /// Largest frame payload accepted, in bytes; defaults to 4 MiB. A larger one ends the
+    /// connection with GOAWAY RESOURCE_EXHAUSTED.
+    public var maxFrameBytes = 4 * 1024 * 1024
+    /// Calls open at once on one connection; defaults to 1,024. One more is ended at once
+    /// with RESOURCE_EXHAUSTED; the connection stays.
+    public var maxConcurrentCallsPerConnection = 1_024
+    /// Connections open at once; defaults to 8,192. One more gets GOAWAY RESOURCE_EXHAUSTED.
+    public var maxConnections = 8_192
+    /// Request messages a call may have waiting for its handler; defaults to 64. One more
+    /// ends the call with RESOURCE_EXHAUSTED.
+    public var maxBufferedRequestMessages = 64
+    /// A connection with no call and no frame for this long is closed (GOAWAY); defaults to 300 s.
+    public var idleTimeout: Duration = .seconds(300)
+    /// A frame whose bytes started arriving must be complete within this time, or the
+    /// connection is closed (GOAWAY); defaults to 10 s.
+    public var frameCompletionTimeout: Duration = .seconds(10)
+    /// On shutdown, how long calls in flight may take to finish; defaults to 10 s.
+    public var shutdownGracePeriod: Duration = .seconds(10)
+    /// Event loop threads; defaults to the number of cores.
+    public var eventLoopThreads = System.coreCount
+
+    public init(socketPath: String = "./lectern.sock") {
+        self.socketPath = socketPath
+    }
+}

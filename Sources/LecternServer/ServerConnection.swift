@@ -1,0 +1,284 @@
+import LecternProtocol
+import Logging
+import NIOCore
+import Synchronization
+
+/// One accepted connection: reads frames in order, runs each call as its own task, and
+/// writes responses through the channel's outbound writer (which waits while the client
+/// does not read, so no call can pile up memory).
+final class ServerConnection: Sendable {
+    let id: UInt64
+    let peer: PeerCredentials
+    let activity: ConnectionActivity
+    private let router: RPCRouter
+    private let configuration: RPCServerConfiguration
+    private let outbound: NIOAsyncChannelOutboundWriter<Frame>
+    private let channel: any Channel
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    private struct State {
+        var calls: [UInt32: ServerCall] = [:]
+        var highestCallID: UInt32 = 0
+        var goingAway = false
+    }
+
+    init(
+        id: UInt64, peer: PeerCredentials, activity: ConnectionActivity, router: RPCRouter,
+        configuration: RPCServerConfiguration, outbound: NIOAsyncChannelOutboundWriter<Frame>,
+        channel: any Channel, logger: Logger
+    ) {
+        self.id = id
+        self.peer = peer
+        self.activity = activity
+        self.router = router
+        self.configuration = configuration
+        self.outbound = outbound
+        self.channel = channel
+        var logger = logger
+        logger[metadataKey: "connection.id"] = "\(id)"
+        self.logger = logger
+    }
+
+    /// Serves frames until the client closes, a protocol error ends the connection, or
+    /// (after `goAway`) the last call finished. Cancels the calls still open.
+    func serve(_ inbound: NIOAsyncChannelInboundStream<Frame>) async {
+        do {
+            for try await frame in inbound {
+                if let error = await handle(frame) {
+                    logger.warning("closing connection", metadata: ["reason": "\(error.message)"])
+                    await sendGoAway(error.statusCode, error.message)
+                    break
+                }
+            }
+        } catch {
+            logger.debug("connection ended", metadata: ["error": "\(error)"])
+        }
+        let open = state.withLock { state in
+            defer { state.calls.removeAll() }
+            return Array(state.calls.values)
+        }
+        for call in open { call.cancel() }
+    }
+
+    /// Refuses new calls from now on and tells the client which it will still complete.
+    func goAway() async {
+        let last = state.withLock { state in
+            state.goingAway = true
+            return state.highestCallID
+        }
+        try? await outbound.write(Frame(kind: .goAway, callID: 0, message: GoAway.with {
+            $0.lastCallID = last
+            $0.message = "the server is shutting down"
+        }))
+    }
+
+    /// Closes the channel; calls still running are cancelled by `serve`.
+    func close() {
+        channel.close(promise: nil)
+    }
+
+    private func sendGoAway(_ code: RPCStatusCode, _ message: String) async {
+        let last = state.withLock { $0.highestCallID }
+        try? await outbound.write(Frame(kind: .goAway, callID: 0, message: GoAway.with {
+            $0.lastCallID = last
+            $0.statusCode = code.rawValue
+            $0.message = message
+        }))
+    }
+
+    // MARK: Frames
+
+    /// Handles one frame; returns the error that must end the connection, if any.
+    private func handle(_ frame: Frame) async -> FrameError? {
+        switch frame.kind {
+        case .callStart:
+            return await start(frame)
+        case .message:
+            guard let call = state.withLock({ $0.calls[frame.callID] }) else { return nil }
+            if !call.deliver(frame.payload) {
+                await end(call, RPCError(
+                    .resourceExhausted,
+                    "more than \(configuration.maxBufferedRequestMessages) request messages are waiting for the handler"
+                ).callEnd)
+                call.cancel()
+            } else if frame.flags.contains(.endStream) {
+                call.finishRequests()
+            }
+        case .halfClose:
+            state.withLock { $0.calls[frame.callID] }?.finishRequests()
+        case .cancel:
+            if let call = state.withLock({ $0.calls[frame.callID] }) {
+                await end(call, RPCError(.cancelled, "cancelled by the client").callEnd)
+                call.cancel()
+            }
+        case .ping:
+            guard frame.callID == 0 else { return FrameError(.invalidArgument, "PING on call \(frame.callID); PING uses call id 0") }
+            try? await outbound.write(Frame(kind: .pong, callID: 0, payload: frame.payload))
+        case .pong, .goAway:
+            break
+        case .callEnd:
+            return FrameError(.invalidArgument, "CALL_END is sent by servers only")
+        default:
+            return FrameError(.invalidArgument, "unknown frame kind \(frame.kind.rawValue)")
+        }
+        return nil
+    }
+
+    private func start(_ frame: Frame) async -> FrameError? {
+        let id = frame.callID
+        enum Admission { case accepted, refused(RPCError), protocolError(FrameError) }
+        let admission: Admission = state.withLock { state in
+            guard id != 0 else { return .protocolError(FrameError(.invalidArgument, "CALL_START with call id 0")) }
+            guard id > state.highestCallID else {
+                return .protocolError(FrameError(.invalidArgument, "call id \(id) is not above the last one, \(state.highestCallID)"))
+            }
+            state.highestCallID = id
+            if state.goingAway { return .refused(RPCError(.unavailable, "the server is shutting down; open the call on a new connection")) }
+            if state.calls.count >= configuration.maxConcurrentCallsPerConnection {
+                return .refused(RPCError(.resourceExhausted, "more than \(configuration.maxConcurrentCallsPerConnection) calls open on this connection"))
+            }
+            return .accepted
+        }
+        switch admission {
+        case .protocolError(let error):
+            return error
+        case .refused(let error):
+            try? await outbound.write(Frame(kind: .callEnd, callID: id, message: error.callEnd))
+            return nil
+        case .accepted:
+            break
+        }
+        let callStart: CallStart
+        do {
+            callStart = try frame.decode(CallStart.self)
+        } catch {
+            try? await outbound.write(Frame(kind: .callEnd, callID: id, message: RPCError(.invalidArgument, "CALL_START payload: \(error)").callEnd))
+            return nil
+        }
+        guard let handler = router.handlers[callStart.method] else {
+            try? await outbound.write(Frame(kind: .callEnd, callID: id, message: RPCError(.unimplemented, "method \(callStart.method) is not served").callEnd))
+            return nil
+        }
+        let deadline = callStart.timeoutMs > 0 ? ContinuousClock.now + .milliseconds(Int64(clamping: callStart.timeoutMs)) : nil
+        let context = ServerContext(method: callStart.method, metadata: callStart.metadata, deadline: deadline, peer: peer)
+        let call = ServerCall(id: id, maxBufferedRequests: configuration.maxBufferedRequestMessages)
+        state.withLock { $0.calls[id] = call }
+        activity.callStarted(id)
+        call.start { [self] in await run(call, handler, context) }
+        return nil
+    }
+
+    // MARK: Calls
+
+    private func run(_ call: ServerCall, _ handler: RPCHandler, _ context: ServerContext) async {
+        let sink = ResponseSink { [self] bytes in
+            guard !call.hasEnded else { throw CancellationError() }
+            try await outbound.write(Frame(kind: .message, callID: call.id, payload: bytes))
+        }
+        let clock = ContinuousClock()
+        let started = clock.now
+        var status = RPCStatusCode.ok
+        do {
+            let response: ByteBuffer?
+            if let deadline = context.deadline {
+                response = try await withDeadline(deadline, call) {
+                    try await handler.run(RawRequests(stream: call.requests), context, sink)
+                }
+            } else {
+                response = try await handler.run(RawRequests(stream: call.requests), context, sink)
+            }
+            await end(call, CallEnd(), response: response)
+        } catch let error as RPCError {
+            status = error.code
+            await end(call, error.callEnd)
+        } catch is CancellationError {
+            status = .cancelled
+            await end(call, RPCError(.cancelled, "the call was cancelled").callEnd)
+        } catch {
+            status = .internal
+            logger.error("handler failed", metadata: ["rpc.method": "\(context.method)", "error": "\(error)"])
+            await end(call, RPCError(.internal, "internal error").callEnd)
+        }
+        state.withLock { _ = $0.calls.removeValue(forKey: call.id) }
+        activity.callEnded()
+        logger.debug("call", metadata: [
+            "rpc.method": "\(context.method)", "rpc.status": "\(status)",
+            "rpc.duration_us": "\(Self.microseconds(clock.now - started))",
+        ])
+    }
+
+    private static func microseconds(_ duration: Duration) -> Int64 {
+        duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
+    }
+
+    /// Runs `body`, ending the call with DEADLINE_EXCEEDED at `deadline` (at once, even
+    /// if the handler ignores its cancellation) and cancelling it.
+    private func withDeadline<T: Sendable>(
+        _ deadline: ContinuousClock.Instant, _ call: ServerCall,
+        _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask { [self] in
+                try await Task.sleep(until: deadline, clock: .continuous)
+                await end(call, RPCError(.deadlineExceeded, "the call's deadline passed").callEnd)
+                return nil
+            }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let result { return result }
+                throw RPCError(.deadlineExceeded, "the call's deadline passed")
+            }
+            throw CancellationError()
+        }
+    }
+
+    /// Writes the call's last frames (its response, if any, and CALL_END) unless it ended already.
+    private func end(_ call: ServerCall, _ callEnd: CallEnd, response: ByteBuffer? = nil) async {
+        guard call.markEnded() else { return }
+        var frames: [Frame] = []
+        if let response { frames.append(Frame(kind: .message, callID: call.id, payload: response)) }
+        frames.append(Frame(kind: .callEnd, callID: call.id, message: callEnd))
+        try? await outbound.write(contentsOf: frames)
+    }
+}
+
+/// One call's task, its request messages, and whether it has ended.
+final class ServerCall: Sendable {
+    let id: UInt32
+    let requests: AsyncStream<ByteBuffer>
+    private let continuation: AsyncStream<ByteBuffer>.Continuation
+    private let ended = Atomic<Bool>(false)
+    private let task = Mutex<Task<Void, Never>?>(nil)
+
+    init(id: UInt32, maxBufferedRequests: Int) {
+        self.id = id
+        (requests, continuation) = AsyncStream.makeStream(of: ByteBuffer.self, bufferingPolicy: .bufferingOldest(maxBufferedRequests))
+    }
+
+    func start(_ body: @escaping @Sendable () async -> Void) {
+        task.withLock { $0 = Task { await body() } }
+    }
+
+    /// Queues a request message; false when the handler has too many waiting.
+    func deliver(_ message: ByteBuffer) -> Bool {
+        switch continuation.yield(message) {
+        case .dropped: false
+        case .enqueued, .terminated: true
+        @unknown default: true
+        }
+    }
+
+    func finishRequests() { continuation.finish() }
+
+    func cancel() {
+        continuation.finish()
+        task.withLock { $0?.cancel() }
+    }
+
+    /// True the first time only: whoever ends the call writes its CALL_END.
+    func markEnded() -> Bool { !ended.exchange(true, ordering: .acquiringAndReleasing) }
+
+    var hasEnded: Bool { ended.load(ordering: .acquiring) }
+}

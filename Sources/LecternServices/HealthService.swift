@@ -1,0 +1,60 @@
+import LecternProtocol
+import LecternServer
+import Synchronization
+
+/// `lectern.v1.HealthService`: whether the server and each named service are serving.
+/// The server is SERVING from start until shutdown begins; `Watch` sends the status at
+/// once and again at every change.
+public final class HealthService: Sendable {
+    private struct State {
+        var statuses: [String: ServingStatus]
+        var watchers: [UInt64: AsyncStream<Void>.Continuation] = [:]
+        var nextWatcher: UInt64 = 0
+    }
+
+    private let state: Mutex<State>
+
+    /// - Parameter services: the names that `Check` knows, besides "" (the whole server).
+    public init(services: [String]) {
+        var statuses = Dictionary(uniqueKeysWithValues: services.map { ($0, ServingStatus.serving) })
+        statuses[""] = .serving
+        state = Mutex(State(statuses: statuses))
+    }
+
+    /// Sets every service's status (NOT_SERVING when shutdown begins) and tells the watchers.
+    public func setAll(_ status: ServingStatus) {
+        let watchers = state.withLock { state in
+            for key in state.statuses.keys { state.statuses[key] = status }
+            return Array(state.watchers.values)
+        }
+        for watcher in watchers { watcher.yield() }
+    }
+
+    public func status(of service: String) -> ServingStatus {
+        state.withLock { $0.statuses[service] } ?? .serviceUnknown
+    }
+
+    /// Registers Check and Watch on `router`.
+    public func register(on router: inout RPCRouter) {
+        router.unary("/lectern.v1.HealthService/Check") { [self] (request: HealthCheckRequest, _) in
+            HealthCheckResponse.with { $0.status = status(of: request.service) }
+        }
+        router.serverStreaming("/lectern.v1.HealthService/Watch") { [self] (request: HealthCheckRequest, _, writer: ResponseWriter<HealthCheckResponse>) in
+            let (changes, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+            let id = state.withLock { state in
+                state.nextWatcher += 1
+                state.watchers[state.nextWatcher] = continuation
+                return state.nextWatcher
+            }
+            defer { _ = state.withLock { $0.watchers.removeValue(forKey: id) } }
+            var last = status(of: request.service)
+            try await writer.write(HealthCheckResponse.with { $0.status = last })
+            for await _ in changes {
+                let now = status(of: request.service)
+                guard now != last else { continue }
+                last = now
+                try await writer.write(HealthCheckResponse.with { $0.status = now })
+            }
+        }
+    }
+}

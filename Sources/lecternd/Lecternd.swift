@@ -1,0 +1,111 @@
+import ArgumentParser
+import LecternProtocol
+import LecternServer
+import LecternServices
+import LecternStorage
+import Logging
+import ServiceLifecycle
+
+/// lecternd: parses its options, opens the store, serves the RPC services on the socket,
+/// and drains on SIGTERM or SIGINT.
+@main
+struct Lecternd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lecternd",
+        abstract: "Lectern's server: an embedded SQLite database behind an RPC protocol on a Unix socket."
+    )
+
+    @Option(help: "Path of the Unix socket to serve on.")
+    var socket = "./lectern.sock"
+
+    @Option(help: "Permission bits of the socket file, in octal.")
+    var socketMode = "660"
+
+    @Option(help: "Path of the SQLite database; created when missing.")
+    var database = "./lectern.db"
+
+    @Option(help: "What an acknowledged write survives: normal (a process crash) or full (also a power loss).")
+    var durability = "normal"
+
+    @Option(help: "Read-only connections in the pool.")
+    var readConnections = 2
+
+    @Option(help: "Largest frame payload accepted, in bytes.")
+    var maxFrameBytes = 4 * 1024 * 1024
+
+    @Option(help: "Calls open at once on one connection.")
+    var maxCallsPerConnection = 1_024
+
+    @Option(help: "Connections open at once.")
+    var maxConnections = 8_192
+
+    @Option(help: "Seconds a connection may stay idle.")
+    var idleTimeoutSeconds = 300
+
+    @Option(help: "Seconds calls in flight get to finish on shutdown.")
+    var shutdownGraceSeconds = 10
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel = "info"
+
+    func run() async throws {
+        guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level: unknown level \(logLevel)") }
+        guard let mode = UInt32(socketMode, radix: 8) else { throw ValidationError("--socket-mode must be octal, such as 660") }
+        guard let durabilityMode = DurabilityMode(rawValue: durability) else { throw ValidationError("--durability must be normal or full") }
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "lecternd")
+
+        var storeConfiguration = StoreConfiguration(path: database)
+        storeConfiguration.durability = durabilityMode
+        storeConfiguration.readConnections = readConnections
+        let store = try await SQLiteStore.open(storeConfiguration)
+
+        var serverConfiguration = RPCServerConfiguration(socketPath: socket)
+        serverConfiguration.socketMode = mode
+        serverConfiguration.maxFrameBytes = maxFrameBytes
+        serverConfiguration.maxConcurrentCallsPerConnection = maxCallsPerConnection
+        serverConfiguration.maxConnections = maxConnections
+        serverConfiguration.idleTimeout = .seconds(idleTimeoutSeconds)
+        serverConfiguration.shutdownGracePeriod = .seconds(shutdownGraceSeconds)
+
+        let health = HealthService(services: ["lectern.v1.HealthService"])
+        var router = RPCRouter()
+        health.register(on: &router)
+        let server = RPCServer(configuration: serverConfiguration, router: router, logger: logger)
+
+        let group = ServiceGroup(
+            services: [RPCServerService(server: server, health: health)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        )
+        logger.info("lecternd starting", metadata: ["socket": "\(socket)", "database": "\(database)", "durability": "\(durabilityMode.rawValue)"])
+        do {
+            try await group.run()
+        } catch {
+            await store.close()
+            throw error
+        }
+        await store.close()
+        logger.info("lecternd stopped")
+    }
+}
+
+/// Runs the RPC server as a lifecycle service: on graceful shutdown, health turns
+/// NOT_SERVING, then the server stops accepting, sends GOAWAY and lets calls finish.
+struct RPCServerService: Service {
+    let server: RPCServer
+    let health: HealthService
+
+    func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await server.run()
+        } onGracefulShutdown: {
+            health.setAll(.notServing)
+            Task { await server.shutdown() }
+        }
+    }
+}
