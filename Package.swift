@@ -87,6 +87,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "LecternServerTests",
+            dependencies: ["LecternServer", "LecternClient", "LecternProtocol"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "LecternStorageTests",
             dependencies: ["LecternStorage"],
             swiftSettings: strict

@@ -130,10 +130,12 @@ final class ServerConnection: Sendable {
         enum Admission { case accepted, refused(RPCError), protocolError(FrameError) }
         let admission: Admission = state.withLock { state in
             guard id != 0 else { return .protocolError(FrameError(.invalidArgument, "CALL_START with call id 0")) }
-            guard id > state.highestCallID else {
-                return .protocolError(FrameError(.invalidArgument, "call id \(id) is not above the last one, \(state.highestCallID)"))
+            // Ids should grow, but frames of concurrent calls may arrive slightly out of
+            // order: only an id still in use is refused.
+            guard state.calls[id] == nil else {
+                return .protocolError(FrameError(.invalidArgument, "call id \(id) is already in use"))
             }
-            state.highestCallID = id
+            state.highestCallID = max(state.highestCallID, id)
             if state.goingAway { return .refused(RPCError(.unavailable, "the server is shutting down; open the call on a new connection")) }
             if state.calls.count >= configuration.maxConcurrentCallsPerConnection {
                 return .refused(RPCError(.resourceExhausted, "more than \(configuration.maxConcurrentCallsPerConnection) calls open on this connection"))

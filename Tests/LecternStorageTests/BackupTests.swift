@@ -26,7 +26,7 @@ struct BackupTests {
                 }
             }
             // Let the writer get going before the backup starts.
-            while writtenDuring.load(ordering: .relaxed) < 5 { await Task.yield() }
+            while writtenDuring.load(ordering: .relaxed) < 5 { try await Task.sleep(for: .milliseconds(1)) }
 
             let destination = directory + "/backup.db"
             var steps: [BackupStep] = []

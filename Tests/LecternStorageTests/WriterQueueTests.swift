@@ -16,9 +16,9 @@ struct WriterQueueTests {
         }
     }
 
-    /// Waits (without sleeping blindly) until `count` commands are queued.
+    /// Polls until `depth` commands are queued (the writer is blocked, so they stay).
     private func waitForQueue(_ store: SQLiteStore, depth: Int) async {
-        while store.writer.queueDepth < depth { await Task.yield() }
+        while store.writer.queueDepth < depth { try await Task.sleep(for: .milliseconds(1)) }
     }
 
     @Test("a command that fails rolls back alone; the rest of its batch commits")
@@ -31,9 +31,9 @@ struct WriterQueueTests {
             let batchesBefore = store.writer.statistics.snapshot.batches
 
             let good1 = Task { try await store.appendEvents(readerID: reader.id, [event("a", 1)]) }
-            await waitForQueue(store, depth: 1)
+            try await waitForQueue(store, depth: 1)
             let bad = Task { try await store.appendEvents(readerID: 999_999, [event("b", 1)]) }
-            await waitForQueue(store, depth: 2)
+            try await waitForQueue(store, depth: 2)
             let failing = Task {
                 try await store.writer.write { context in
                     try context.connection.run(SQL.insertEvent, .integer(reader.id), .text("c"), .integer(1), .text("t"),
@@ -41,9 +41,9 @@ struct WriterQueueTests {
                     throw StorageError(.invalidArgument, "the command changed its mind after writing")
                 }
             }
-            await waitForQueue(store, depth: 3)
+            try await waitForQueue(store, depth: 3)
             let good2 = Task { try await store.appendEvents(readerID: reader.id, [event("d", 1)]) }
-            await waitForQueue(store, depth: 4)
+            try await waitForQueue(store, depth: 4)
             gate.open()
             try await blocker.value
 
@@ -70,7 +70,7 @@ struct WriterQueueTests {
             let queued = (1...4).map { sequence in
                 Task { try await store.appendEvents(readerID: reader.id, [event("s", UInt64(sequence))]) }
             }
-            await waitForQueue(store, depth: 4)
+            try await waitForQueue(store, depth: 4)
             do {
                 _ = try await store.appendEvents(readerID: reader.id, [event("s", 99)])
                 Issue.record("a fifth write was accepted by a queue of four")
@@ -92,7 +92,7 @@ struct WriterQueueTests {
             let blocker = blockWriter(store, until: gate, started: started)
             await started.passed()
             let innocent = Task { try await store.appendEvents(readerID: reader.id, [event("innocent", 1)]) }
-            await waitForQueue(store, depth: 1)
+            try await waitForQueue(store, depth: 1)
             // Deferring foreign keys moves the violation to COMMIT, which then fails.
             let saboteur = Task {
                 try await store.writer.write { context in
@@ -101,7 +101,7 @@ struct WriterQueueTests {
                                                .integer(0), .integer(0), .text(""), .null, .blob([]))
                 }
             }
-            await waitForQueue(store, depth: 2)
+            try await waitForQueue(store, depth: 2)
             gate.open()
             try await blocker.value
             await #expect(throws: StorageError.self) { try await innocent.value }
@@ -129,7 +129,7 @@ struct WriterQueueTests {
                 acknowledged.append(outcome[0].eventID)
             }
             // Each change is published right after its commit; by now all 20 commits happened.
-            while received.withLock({ $0.count }) < 20 { await Task.yield() }
+            while received.withLock({ $0.count }) < 20 { try await Task.sleep(for: .milliseconds(1)) }
             #expect(received.withLock { $0 } == acknowledged)
         }
     }

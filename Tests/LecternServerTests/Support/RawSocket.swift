@@ -1,0 +1,74 @@
+import Foundation
+import LecternProtocol
+import NIOCore
+
+/// A plain Unix stream socket, to send the server bytes no well-behaved client would.
+final class RawSocket {
+    let fd: Int32
+
+    init(path: String) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw RPCError(.internal, "socket: errno \(errno)") }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (index, byte) in path.utf8.prefix(raw.count - 1).enumerated() { raw[index] = byte }
+        }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard result == 0 else {
+            close(fd)
+            throw RPCError(.unavailable, "connect: errno \(errno)")
+        }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { close(fd) }
+
+    func send(_ bytes: [UInt8]) {
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    }
+
+    func send(_ frame: Frame) {
+        var buffer = ByteBuffer()
+        FrameEncoder.encode(frame, into: &buffer)
+        send(Array(buffer.readableBytesView))
+    }
+
+    /// Reads frames until the server closes the connection (or 10 s pass).
+    func readUntilClosed() -> [Frame] {
+        var buffer = ByteBuffer()
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count <= 0 { break }
+            buffer.writeBytes(chunk[0..<count])
+        }
+        var frames: [Frame] = []
+        while let frame = try? FrameDecoder.decodeFrame(from: &buffer, maxPayloadBytes: 1 << 30) { frames.append(frame) }
+        return frames
+    }
+
+    /// Reads until at least one whole frame arrived.
+    func readFrame() -> Frame? {
+        var buffer = ByteBuffer()
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            if let frame = try? FrameDecoder.decodeFrame(from: &buffer, maxPayloadBytes: 1 << 30) { return frame }
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count <= 0 { return nil }
+            buffer.writeBytes(chunk[0..<count])
+        }
+    }
+}
+
+func header(length: UInt32, kind: UInt8, flags: UInt8 = 0, callID: UInt32) -> [UInt8] {
+    var buffer = ByteBuffer()
+    buffer.writeInteger(length)
+    buffer.writeInteger(kind)
+    buffer.writeInteger(flags)
+    buffer.writeInteger(callID)
+    return Array(buffer.readableBytesView)
+}

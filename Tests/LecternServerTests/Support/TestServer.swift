@@ -1,0 +1,167 @@
+import Foundation
+import LecternClient
+import LecternProtocol
+import Logging
+import Synchronization
+@testable import LecternServer
+
+/// What the test handlers saw, for assertions.
+final class Observer: Sendable {
+    let cancelledCalls = AsyncCounter()
+    let streamedMessages = AsyncCounter()
+    let started = AsyncCounter()
+}
+
+/// A count that tests can wait on (suspending, never spinning) until it reaches a value.
+final class AsyncCounter: Sendable {
+    private let state = Mutex<(value: Int, waiters: [(Int, CheckedContinuation<Void, Never>)])>((0, []))
+
+    var value: Int { state.withLock { $0.value } }
+
+    func increment() {
+        let ready = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.value += 1
+            let value = state.value
+            let ready = state.waiters.filter { $0.0 <= value }.map(\.1)
+            state.waiters.removeAll { $0.0 <= value }
+            return ready
+        }
+        for waiter in ready { waiter.resume() }
+    }
+
+    /// Returns once the count is at least `target`.
+    func wait(atLeast target: Int) async {
+        await withCheckedContinuation { continuation in
+            let now = state.withLock { state in
+                if state.value >= target { return true }
+                state.waiters.append((target, continuation))
+                return false
+            }
+            if now { continuation.resume() }
+        }
+    }
+}
+
+/// A gate the test opens; handlers wait on it without blocking a thread.
+final class AsyncGate: Sendable {
+    private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func open() {
+        let waiters = state.withLock { state in
+            state.open = true
+            defer { state.waiters.removeAll() }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let resumeNow = state.withLock { state in
+                if state.open { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+}
+
+enum TestMethods {
+    static let echo = "/test.v1.Test/Echo"
+    static let count = "/test.v1.Test/Count"
+    static let sum = "/test.v1.Test/Sum"
+    static let sleep = "/test.v1.Test/Sleep"
+    static let gated = "/test.v1.Test/Gated"
+    static let flood = "/test.v1.Test/Flood"
+    static let whoAmI = "/test.v1.Test/WhoAmI"
+
+    /// Handlers over existing messages: Ping carries a number, CallStart carries what the
+    /// server knows of the call.
+    static func router(_ observer: Observer, gate: AsyncGate) -> RPCRouter {
+        var router = RPCRouter()
+        router.unary(echo) { (request: Ping, _) in request }
+        router.serverStreaming(count) { (request: Ping, _, writer: ResponseWriter<Ping>) in
+            for index in 0..<request.opaqueData { try await writer.write(Ping.with { $0.opaqueData = index }) }
+        }
+        router.clientStreaming(sum) { (requests: RequestStream<Ping>, _) -> Ping in
+            var total: UInt64 = 0
+            for try await request in requests { total += request.opaqueData }
+            return Ping.with { $0.opaqueData = total }
+        }
+        router.unary(sleep) { (_: Ping, _) -> Ping in
+            observer.started.increment()
+            do {
+                try await Task.sleep(for: .seconds(3600))
+            } catch {
+                observer.cancelledCalls.increment()
+                throw error
+            }
+            return Ping()
+        }
+        router.unary(gated) { (request: Ping, _) -> Ping in
+            observer.started.increment()
+            await gate.wait()
+            return request
+        }
+        router.serverStreaming(flood) { (_: Ping, _, writer: ResponseWriter<CallEnd>) in
+            let big = CallEnd.with { $0.statusMessage = String(repeating: "x", count: 64 * 1024) }
+            while true {
+                try await writer.write(big)
+                observer.streamedMessages.increment()
+            }
+        }
+        router.unary(whoAmI) { (_: Ping, context) -> CallStart in
+            CallStart.with {
+                $0.method = context.method
+                $0.metadata = context.metadata
+                $0.metadata["peer.pid"] = String(context.peer.pid)
+                $0.metadata["peer.uid"] = String(context.peer.uid)
+                $0.timeoutMs = context.deadline == nil ? 0 : 1
+            }
+        }
+        return router
+    }
+}
+
+/// A server on a fresh socket in a short temp directory, shut down afterwards.
+func withTestServer<T>(
+    _ configure: (inout RPCServerConfiguration) -> Void = { _ in },
+    _ body: (_ socketPath: String, _ server: RPCServer, _ observer: Observer, _ gate: AsyncGate) async throws -> T
+) async throws -> T {
+    let directory = "/tmp/lt-\(UUID().uuidString.prefix(8))"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    var configuration = RPCServerConfiguration(socketPath: directory + "/s.sock")
+    configuration.eventLoopThreads = 2
+    configuration.shutdownGracePeriod = .seconds(5)
+    configure(&configuration)
+    let observer = Observer(), gate = AsyncGate()
+    let server = RPCServer(configuration: configuration, router: TestMethods.router(observer, gate: gate), logger: Logger(label: "test"))
+    let running = Task { try await server.run() }
+    try await waitForSocket(configuration.socketPath)
+    do {
+        let result = try await body(configuration.socketPath, server, observer, gate)
+        gate.open()
+        await server.shutdown()
+        try await running.value
+        return result
+    } catch {
+        gate.open()
+        await server.shutdown()
+        _ = try? await running.value
+        throw error
+    }
+}
+
+/// Waits until a server accepts connections on `path`.
+func waitForSocket(_ path: String) async throws {
+    for _ in 0..<2_000 {
+        if let connection = try? await RPCConnection.connect(socketPath: path) {
+            await connection.close()
+            return
+        }
+        try await Task.sleep(for: .milliseconds(5))
+    }
+    throw RPCError(.unavailable, "no server on \(path)")
+}
