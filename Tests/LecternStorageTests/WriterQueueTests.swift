@@ -17,7 +17,7 @@ struct WriterQueueTests {
     }
 
     /// Polls until `depth` commands are queued (the writer is blocked, so they stay).
-    private func waitForQueue(_ store: SQLiteStore, depth: Int) async {
+    private func waitForQueue(_ store: SQLiteStore, depth: Int) async throws {
         while store.writer.queueDepth < depth { try await Task.sleep(for: .milliseconds(1)) }
     }
 
