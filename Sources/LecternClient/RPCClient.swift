@@ -5,8 +5,10 @@ import Synchronization
 
 /// A client of one Lectern socket that keeps a connection and opens a new one when the
 /// old is gone (the server restarted, sent GOAWAY, …), retrying the connect with
-/// exponential backoff. A call already under way when its connection breaks fails with
-/// UNAVAILABLE: whether to retry it is the caller's decision.
+/// exponential backoff. A call the server certainly did not process (its connection was
+/// already gone, or the server refused it while shutting down) is retried once on a new
+/// connection; one that may have been processed fails with UNAVAILABLE, and whether to
+/// retry it is the caller's decision.
 public final class RPCClient: Sendable {
     /// How hard to try to connect.
     public struct Backoff: Sendable {
@@ -60,7 +62,11 @@ public final class RPCClient: Sendable {
     public func unary<Request: ProtoMessage, Response: ProtoMessage>(
         _ method: String, _ request: Request, as: Response.Type = Response.self, options: CallOptions = CallOptions()
     ) async throws -> Response {
-        try await connection().unary(method, request, as: Response.self, options: options)
+        do {
+            return try await connection().unary(method, request, as: Response.self, options: options)
+        } catch let error as RPCError where error.wasNotProcessed {
+            return try await connection().unary(method, request, as: Response.self, options: options)
+        }
     }
 
     public func serverStreaming<Request: ProtoMessage, Response: ProtoMessage>(

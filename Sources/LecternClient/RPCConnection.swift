@@ -82,26 +82,35 @@ public final class RPCConnection: Sendable {
     ) async throws -> Response {
         let (id, events) = try open()
         return try await withTaskCancellationHandler {
-            try await write([
-                Frame(kind: .callStart, callID: id, message: callStart(method, options)),
-                Frame(kind: .message, flags: .endStream, callID: id, message: request),
-            ])
-            var response: Response?
-            for try await event in events {
-                switch event {
-                case .message(let bytes):
-                    response = try Self.decode(bytes)
-                case .end(let end):
-                    try Self.check(end)
-                    guard let response else { throw RPCError(.internal, "the server ended \(method) without a response") }
-                    return response
+            do {
+                try await write([
+                    Frame(kind: .callStart, callID: id, message: callStart(method, options)),
+                    Frame(kind: .message, flags: .endStream, callID: id, message: request),
+                ])
+                var response: Response?
+                for try await event in events {
+                    switch event {
+                    case .message(let bytes):
+                        response = try Self.decode(bytes)
+                    case .end(let end):
+                        try Self.check(end)
+                        guard let response else { throw RPCError(.internal, "the server ended \(method) without a response") }
+                        return response
+                    }
                 }
+                try Task.checkCancellation()
+                throw state.withLock { $0.closedReason } ?? RPCError(.unavailable, "the connection closed during the call")
+            } catch let error as RPCError where error.code == .unavailable && !error.wasNotProcessed && wasNotProcessed(id) {
+                throw RPCError(.unavailable, error.message, details: .with { $0.reason = RPCError.notProcessedReason })
             }
-            try Task.checkCancellation()
-            throw state.withLock { $0.closedReason } ?? RPCError(.unavailable, "the connection closed during the call")
         } onCancel: {
             cancel(id)
         }
+    }
+
+    /// Whether the server's GOAWAY says it never processed call `id`.
+    private func wasNotProcessed(_ id: UInt32) -> Bool {
+        state.withLock { $0.goAway }.map { $0.lastCallID < id } ?? false
     }
 
     /// One request, a stream of responses. Ending the iteration early cancels the call.
@@ -150,8 +159,11 @@ public final class RPCConnection: Sendable {
     func open() throws -> (UInt32, AsyncThrowingStream<CallEvent, any Error>) {
         let (events, continuation) = AsyncThrowingStream.makeStream(of: CallEvent.self)
         let id: UInt32 = try state.withLock { state in
-            if let reason = state.closedReason { throw reason }
-            if state.goAway != nil { throw RPCError(.unavailable, "the server sent GOAWAY; open the call on a new connection") }
+            let notProcessed = ErrorDetails.with { $0.reason = RPCError.notProcessedReason }
+            if let reason = state.closedReason { throw RPCError(reason.code, reason.message, details: notProcessed) }
+            if state.goAway != nil {
+                throw RPCError(.unavailable, "the server sent GOAWAY; open the call on a new connection", details: notProcessed)
+            }
             let id = state.nextCallID
             state.nextCallID += 1
             state.calls[id] = continuation
@@ -161,11 +173,12 @@ public final class RPCConnection: Sendable {
     }
 
     func write(_ frames: [Frame]) async throws {
-        guard let outbound = state.withLock({ $0.outbound }) else { throw RPCError(.unavailable, "not connected") }
+        let notSent = ErrorDetails.with { $0.reason = RPCError.notProcessedReason }
+        guard let outbound = state.withLock({ $0.outbound }) else { throw RPCError(.unavailable, "not connected", details: notSent) }
         do {
             try await outbound.write(contentsOf: frames)
         } catch {
-            throw RPCError(.unavailable, "the connection is closed")
+            throw RPCError(.unavailable, "the connection is closed", details: notSent)
         }
     }
 

@@ -38,15 +38,18 @@ public final class RPCServer: Sendable {
     public func run() async throws {
         try await prepareSocketPath()
         let configuration = configuration
+        // Children start with autoRead off and get their NIOAsyncChannel only in `serve`: a
+        // child the listener accepts just as it closes is then dropped without an async
+        // writer that would trap for not having been finished.
         let serverChannel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4096)
+            .childChannelOption(.autoRead, value: false)
             .bind(unixDomainSocketPath: configuration.socketPath) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let activity = ConnectionActivity()
                     try channel.pipeline.syncOperations.addHandler(FrameReader(configuration: configuration, activity: activity))
                     try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder()))
-                    let async = try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel)
-                    return AcceptedConnection(channel: async, raw: channel, activity: activity)
+                    return AcceptedConnection(raw: channel, activity: activity)
                 }
             }
         guard chmod(configuration.socketPath, mode_t(configuration.socketMode)) == 0 else {
@@ -91,8 +94,22 @@ public final class RPCServer: Sendable {
 
     private func serve(_ accepted: AcceptedConnection) async {
         let peer = await Self.peerCredentials(of: accepted.raw)
+        let raw = accepted.raw
+        // Wrapped on the event loop, with its liveness read in the same step: a channel the
+        // client already closed would never report its end to a handler added now.
+        let wrapped = try? await raw.eventLoop.submit {
+            let channel = try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: raw)
+            // Reads stay on from here: the wrapper's back pressure pauses them when needed.
+            try raw.syncOptions?.setOption(.autoRead, value: true)
+            return (channel, raw.isActive)
+        }.get()
+        guard let (channel, active) = wrapped else {
+            try? await raw.close()
+            return
+        }
         do {
-            try await accepted.channel.executeThenClose { inbound, outbound in
+            try await channel.executeThenClose { inbound, outbound in
+                guard active else { return }
                 let admitted: ServerConnection? = state.withLock { state in
                     guard !state.shuttingDown, state.connections.count < configuration.maxConnections else { return nil }
                     state.nextConnectionID += 1
@@ -150,9 +167,8 @@ public final class RPCServer: Sendable {
     }
 }
 
-/// A connection as the bootstrap hands it over.
+/// A connection as the bootstrap hands it over, framed but not yet reading.
 struct AcceptedConnection: Sendable {
-    let channel: NIOAsyncChannel<Frame, Frame>
     let raw: any Channel
     let activity: ConnectionActivity
 }

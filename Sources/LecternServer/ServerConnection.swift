@@ -136,7 +136,12 @@ final class ServerConnection: Sendable {
                 return .protocolError(FrameError(.invalidArgument, "call id \(id) is already in use"))
             }
             state.highestCallID = max(state.highestCallID, id)
-            if state.goingAway { return .refused(RPCError(.unavailable, "the server is shutting down; open the call on a new connection")) }
+            if state.goingAway {
+                return .refused(RPCError(
+                    .unavailable, "the server is shutting down; open the call on a new connection",
+                    details: .with { $0.reason = RPCError.notProcessedReason }
+                ))
+            }
             if state.calls.count >= configuration.maxConcurrentCallsPerConnection {
                 return .refused(RPCError(.resourceExhausted, "more than \(configuration.maxConcurrentCallsPerConnection) calls open on this connection"))
             }

@@ -47,6 +47,13 @@ public struct RPCError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(code): \(message)" }
 
+    /// `ErrorDetails.reason` of a call the server never processed (refused while shutting
+    /// down, above a GOAWAY's last call id, or never sent): retrying it elsewhere is safe.
+    public static let notProcessedReason = "NOT_PROCESSED"
+
+    /// Whether the server certainly did not process the call.
+    public var wasNotProcessed: Bool { details?.reason == Self.notProcessedReason }
+
     /// The CALL_END payload that carries this error.
     public var callEnd: CallEnd {
         CallEnd.with {

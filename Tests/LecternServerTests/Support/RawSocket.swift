@@ -3,7 +3,10 @@ import LecternProtocol
 import NIOCore
 
 /// A plain Unix stream socket, to send the server bytes no well-behaved client would.
-final class RawSocket {
+/// Its blocking reads run on a Dispatch thread: blocking one of the cooperative pool's
+/// threads would starve the in-process server the test talks to.
+final class RawSocket: @unchecked Sendable {
+    // @unchecked: one test uses it at a time, and `fd` never changes.
     let fd: Int32
 
     init(path: String) throws {
@@ -38,7 +41,22 @@ final class RawSocket {
     }
 
     /// Reads frames until the server closes the connection (or 10 s pass).
-    func readUntilClosed() -> [Frame] {
+    func readUntilClosed() async -> [Frame] {
+        await offThread { self.blockingReadUntilClosed() }
+    }
+
+    /// Reads until one whole frame arrived; nil if the connection closed first.
+    func readFrame() async -> Frame? {
+        await offThread { self.blockingReadFrame() }
+    }
+
+    private func offThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: work()) }
+        }
+    }
+
+    private func blockingReadUntilClosed() -> [Frame] {
         var buffer = ByteBuffer()
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
@@ -51,9 +69,12 @@ final class RawSocket {
         return frames
     }
 
-    /// Reads until at least one whole frame arrived.
-    func readFrame() -> Frame? {
-        var buffer = ByteBuffer()
+    /// Keeps bytes read past the last frame for the next read.
+    private var pending = ByteBuffer()
+
+    private func blockingReadFrame() -> Frame? {
+        var buffer = pending
+        defer { pending = buffer }
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
             if let frame = try? FrameDecoder.decodeFrame(from: &buffer, maxPayloadBytes: 1 << 30) { return frame }

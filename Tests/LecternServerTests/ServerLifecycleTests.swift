@@ -1,0 +1,107 @@
+import Foundation
+import LecternClient
+import LecternProtocol
+import Logging
+import Testing
+@testable import LecternServer
+
+@Suite("Server lifecycle")
+struct ServerLifecycleTests {
+    @Test("a client that stops reading a stream makes the handler wait; other calls are still served")
+    func slowReader() async throws {
+        try await withTestServer { path, _, observer, _ in
+            let socket = try RawSocket(path: path)
+            socket.send(Frame(kind: .callStart, callID: 1, message: CallStart.with { $0.method = TestMethods.flood }))
+            socket.send(Frame(kind: .message, flags: .endStream, callID: 1, message: Ping()))
+            // The handler writes 64 KiB messages until the socket's buffers are full, then waits.
+            await observer.streamedMessages.wait(atLeast: 1)
+            var previous = -1
+            while observer.streamedMessages.value != previous {
+                previous = observer.streamedMessages.value
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            #expect(previous < 200, "the server buffered \(previous) messages of 64 KiB for a client that does not read")
+            let connection = try await RPCConnection.connect(socketPath: path)
+            #expect(try await connection.unary(TestMethods.echo, Ping.with { $0.opaqueData = 4 }, as: Ping.self).opaqueData == 4)
+            await connection.close()
+        }
+    }
+
+    @Test("graceful shutdown: GOAWAY, calls in flight finish, new calls refused, socket removed")
+    func gracefulShutdown() async throws {
+        let directory = "/tmp/lt-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/s.sock"
+        let observer = Observer(), gate = AsyncGate()
+        let server = RPCServer(configuration: RPCServerConfiguration(socketPath: path), router: TestMethods.router(observer, gate: gate), logger: Logger(label: "test"))
+        let running = Task { try await server.run() }
+        try await waitForSocket(path)
+        let connection = try await RPCConnection.connect(socketPath: path)
+        let inFlight = Task { try await connection.unary(TestMethods.gated, Ping.with { $0.opaqueData = 11 }, as: Ping.self) }
+        await observer.started.wait(atLeast: 1)
+
+        let shutdown = Task { await server.shutdown() }
+        while connection.goAway == nil { try await Task.sleep(for: .milliseconds(1)) }
+        #expect(!connection.isUsable)
+        await #expect(throws: RPCError.self) { try await connection.unary(TestMethods.echo, Ping(), as: Ping.self) }
+        gate.open()
+        #expect(try await inFlight.value.opaqueData == 11)
+        await shutdown.value
+        try await running.value
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
+    @Test("the client reconnects after the server restarts")
+    func reconnect() async throws {
+        let directory = "/tmp/lt-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/s.sock"
+        func start() async throws -> (RPCServer, Task<Void, any Error>) {
+            let server = RPCServer(configuration: RPCServerConfiguration(socketPath: path), router: TestMethods.router(Observer(), gate: AsyncGate()), logger: Logger(label: "test"))
+            let running = Task { try await server.run() }
+            try await waitForSocket(path)
+            return (server, running)
+        }
+        let client = RPCClient(socketPath: path)
+        var (server, running) = try await start()
+        #expect(try await client.unary(TestMethods.echo, Ping.with { $0.opaqueData = 1 }, as: Ping.self).opaqueData == 1)
+        await server.shutdown()
+        try await running.value
+        (server, running) = try await start()
+        #expect(try await client.unary(TestMethods.echo, Ping.with { $0.opaqueData = 2 }, as: Ping.self).opaqueData == 2)
+        await client.close()
+        await server.shutdown()
+        try await running.value
+    }
+
+    @Test("a second server refuses a socket a live one serves; a stale socket file is replaced")
+    func socketFile() async throws {
+        try await withTestServer { path, _, _, _ in
+            let second = RPCServer(configuration: RPCServerConfiguration(socketPath: path), router: RPCRouter(), logger: Logger(label: "test"))
+            await #expect(throws: RPCServerError.self) { try await second.run() }
+        }
+        // A socket file nobody listens on, as a killed server leaves it.
+        let directory = "/tmp/lt-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/stale.sock"
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (index, byte) in path.utf8.enumerated() { raw[index] = byte }
+        }
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+        close(fd)
+        #expect(FileManager.default.fileExists(atPath: path))
+        let server = RPCServer(configuration: RPCServerConfiguration(socketPath: path), router: TestMethods.router(Observer(), gate: AsyncGate()), logger: Logger(label: "test"))
+        let running = Task { try await server.run() }
+        try await waitForSocket(path)
+        var info = stat()
+        #expect(stat(path, &info) == 0 && info.st_mode & 0o777 == 0o660)
+        await server.shutdown()
+        try await running.value
+    }
+}
