@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""A client written from Protos/README.md alone, with no protobuf library: it sends the
+README's example bytes for HealthService.Check and checks the answer byte for byte, then
+breaks the protocol on purpose and checks the GOAWAY. Usage: raw_client.py SOCKET"""
+import socket
+import struct
+import sys
+
+
+def frame(kind, call_id, payload=b"", flags=0):
+    return struct.pack(">IBBI", len(payload), kind, flags, call_id) + payload
+
+
+def read_frame(sock):
+    header = b""
+    while len(header) < 10:
+        chunk = sock.recv(10 - len(header))
+        if not chunk:
+            return None
+        header += chunk
+    length, kind, flags, call_id = struct.unpack(">IBBI", header)
+    payload = b""
+    while len(payload) < length:
+        payload += sock.recv(length - len(payload))
+    return kind, flags, call_id, payload
+
+
+def connect(path):
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(10)
+    sock.connect(path)
+    return sock
+
+
+def main(path):
+    # The README's example, as bytes.
+    example = bytes.fromhex(
+        "00000021 01 00 00000001"
+        "0a1f2f6c65637465726e2e76312e4865616c7468536572766963652f436865636b"
+        "00000000 02 01 00000001".replace(" ", "")
+    )
+    method = b"/lectern.v1.HealthService/Check"
+    assert example == frame(1, 1, b"\x0a" + bytes([len(method)]) + method) + frame(2, 1, b"", flags=1)
+    sock = connect(path)
+    sock.sendall(example)
+    assert read_frame(sock) == (2, 0, 1, b"\x08\x01"), "expected MESSAGE status=SERVING"
+    assert read_frame(sock) == (4, 0, 1, b""), "expected CALL_END OK"
+
+    # An unknown method ends only the call, with UNIMPLEMENTED (12), and the connection stays.
+    bogus = b"/nope.v1.Nope/Nothing"
+    sock.sendall(frame(1, 2, b"\x0a" + bytes([len(bogus)]) + bogus) + frame(2, 2, b"", flags=1))
+    kind, _, call_id, payload = read_frame(sock)
+    assert (kind, call_id) == (4, 2) and payload[:2] == b"\x08\x0c", f"expected CALL_END UNIMPLEMENTED, got {kind} {payload!r}"
+    sock.sendall(frame(6, 0, b"\x09" + b"\x2a" + b"\x00" * 7))
+    assert read_frame(sock) == (7, 0, 0, b"\x09" + b"\x2a" + b"\x00" * 7), "expected PONG echoing the PING"
+
+    # An unknown frame kind: GOAWAY (8) with INVALID_ARGUMENT (3), then close.
+    sock.sendall(frame(99, 3))
+    kind, _, _, payload = read_frame(sock)
+    assert kind == 8 and b"\x10\x03" in payload, f"expected GOAWAY INVALID_ARGUMENT, got {kind} {payload!r}"
+    assert read_frame(sock) is None, "expected the server to close the connection"
+    print("raw client: README example, UNIMPLEMENTED, PING/PONG and GOAWAY behave as Protos/README.md says")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
