@@ -82,6 +82,7 @@ let package = Package(
             dependencies: [
                 "LecternProtocol",
                 "LecternStorage",
+                "LecternClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

@@ -9,7 +9,7 @@ struct LecternBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lectern-bench",
         abstract: "Lectern's benchmarks; build with -c release before trusting a figure.",
-        subcommands: [Codec.self, StoreCommand.self, Schema.self]
+        subcommands: [Codec.self, StoreCommand.self, RPC.self, Schema.self]
     )
 
     struct Codec: ParsableCommand {
@@ -81,6 +81,35 @@ struct LecternBench: AsyncParsableCommand {
                     format: "%@: %.0f/s (%d in %.1f s), p50 %.0f µs, p99 %.0f µs, p99.9 %.0f µs",
                     measurement.name, measurement.perSecond, measurement.operations, measurement.seconds,
                     measurement.percentile(0.5), measurement.percentile(0.99), measurement.percentile(0.999)
+                ))
+            }
+        }
+    }
+
+    struct RPC: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rpc",
+            abstract: "Unary HealthService.Check calls against a running lecternd, at each concurrency given."
+        )
+
+        @Option(help: "lecternd's socket.")
+        var socket = "./lectern.sock"
+
+        @Option(parsing: .upToNextOption, help: "Concurrent calls, one measurement each.")
+        var concurrency: [Int] = [1, 16, 256]
+
+        @Option(help: "Connections the calls are spread over.")
+        var connections = 4
+
+        @Option(help: "Seconds per measurement.")
+        var seconds = 5.0
+
+        func run() async throws {
+            for level in concurrency {
+                let result = try await RPCBenchmark(socketPath: socket, concurrency: level, connections: connections, seconds: seconds).run()
+                print(String(
+                    format: "unary Check, %d concurrent on %d connections: %.0f calls/s, p50 %.1f µs, p99 %.1f µs, p99.9 %.1f µs",
+                    level, min(connections, level), result.perSecond, result.percentile(0.5), result.percentile(0.99), result.percentile(0.999)
                 ))
             }
         }

@@ -11,6 +11,29 @@ struct ProtosAgreementTests {
         try compare(set, package: "lectern.v1", messages: LecternV1.messageTypes, enums: LecternV1.enumTypes)
     }
 
+    @Test("every RPC in Protos/ is in LecternV1.methods with the same types and shape, and no more")
+    func methods() throws {
+        let set = try Protoc.descriptorSet(of: Protoc.protosDirectory)
+        var fromProtos: [String] = []
+        for file in set.files where file.package == "lectern.v1" {
+            for service in file.services {
+                for method in service.methods {
+                    let kind = method.serverStreaming ? "server-streaming" : (method.clientStreaming ? "client-streaming" : "unary")
+                    fromProtos.append("/lectern.v1.\(service.name)/\(method.name) \(method.inputType.dropFirst()) \(method.outputType.dropFirst()) \(kind)")
+                }
+            }
+        }
+        let fromSwift = LecternV1.methods.map { method in
+            let kind = switch method.kind {
+            case .unary: "unary"
+            case .serverStreaming: "server-streaming"
+            case .clientStreaming: "client-streaming"
+            }
+            return "\(method.path) \(method.request.protoName) \(method.response.protoName) \(kind)"
+        }
+        #expect(fromProtos.sorted() == fromSwift.sorted())
+    }
+
     @Test("the test-only FieldKinds proto matches its Swift twin")
     func fieldKinds() throws {
         let set = try Protoc.descriptorSet(of: Protoc.testProtosDirectory)
