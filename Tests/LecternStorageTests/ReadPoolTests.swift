@@ -30,17 +30,23 @@ struct ReadPoolTests {
         }
     }
 
+    /// Starts a read that keeps the pool's only connection until `release` opens.
+    private func holdOnlyConnection(_ store: SQLiteStore) async -> (Task<Void, any Error>, Gate) {
+        let started = Gate(), release = Gate()
+        let holder = Task {
+            try await store.readers.read { _ in
+                started.open()
+                release.wait()
+            }
+        }
+        await started.passed()
+        return (holder, release)
+    }
+
     @Test("waiting for a connection ends at the caller's deadline")
     func waitBoundedByDeadline() async throws {
         try await withTemporaryStore({ $0.readConnections = 1 }) { store, _ in
-            let started = Gate(), release = Gate()
-            let holder = Task {
-                try await store.readers.read { _ in
-                    started.open()
-                    release.wait()
-                }
-            }
-            await started.passed()
+            let (holder, release) = await holdOnlyConnection(store)
             let deadline = ContinuousClock.now + .milliseconds(50)
             do {
                 _ = try await StoreDeadline.$current.withValue(deadline) {
@@ -59,14 +65,7 @@ struct ReadPoolTests {
     @Test("a waiter whose task is cancelled stops waiting")
     func cancelledWaiter() async throws {
         try await withTemporaryStore({ $0.readConnections = 1 }) { store, _ in
-            let started = Gate(), release = Gate()
-            let holder = Task {
-                try await store.readers.read { _ in
-                    started.open()
-                    release.wait()
-                }
-            }
-            await started.passed()
+            let (holder, release) = await holdOnlyConnection(store)
             let waiter = Task { try await store.readers.read { try $0.integer("SELECT 1") } }
             waiter.cancel()
             await #expect(throws: (any Error).self) { try await waiter.value }
