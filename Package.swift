@@ -49,6 +49,8 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Debian's libsodium-dev: argon2id password hashes, random tokens, BLAKE2b.
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         // Debian's libsqlite3-dev.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // The SQLite store: writer queue with group commit, read pool, migrations.
@@ -56,7 +58,7 @@ let package = Package(
         // The services on top of the store; today HealthService.
         .target(
             name: "LecternServices",
-            dependencies: ["LecternProtocol", "LecternServer", "LecternStorage"],
+            dependencies: ["CSodium", "LecternProtocol", "LecternServer", "LecternStorage"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -85,6 +87,11 @@ let package = Package(
                 "LecternClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "LecternServicesTests",
+            dependencies: ["LecternServices"],
             swiftSettings: strict
         ),
         .testTarget(
