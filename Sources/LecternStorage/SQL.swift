@@ -12,6 +12,30 @@ enum SQL {
         SELECT id, email, display_name, password_hash, status, created_at_ms, last_seen_at_ms FROM readers WHERE id = ?
         """
 
+    static let readerByEmail = """
+        SELECT id, email, display_name, password_hash, status, created_at_ms, last_seen_at_ms FROM readers WHERE email = ?
+        """
+
+    static let insertConsultant = """
+        INSERT INTO consultants (email, display_name, password_hash, role, created_at_ms) VALUES (?, ?, ?, ?, ?) RETURNING id
+        """
+    static let consultantByID = """
+        SELECT id, email, display_name, password_hash, role, created_at_ms FROM consultants WHERE id = ?
+        """
+    static let consultantByEmail = """
+        SELECT id, email, display_name, password_hash, role, created_at_ms FROM consultants WHERE email = ?
+        """
+
+    static let insertSession = """
+        INSERT INTO sessions (token_hash, account_kind, account_id, created_at_ms, expires_at_ms) VALUES (?, ?, ?, ?, ?)
+        """
+    static let sessionByHash = """
+        SELECT token_hash, account_kind, account_id, created_at_ms, expires_at_ms, revoked_at_ms FROM sessions WHERE token_hash = ?
+        """
+    static let revokeSession = """
+        UPDATE sessions SET revoked_at_ms = ? WHERE token_hash = ? AND revoked_at_ms = 0
+        """
+
     static let insertEvent = """
         INSERT INTO events (reader_id, client_session_id, sequence, type, occurred_at_ms, received_at_ms, content_id, progress, payload)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -52,7 +76,9 @@ enum SQL {
     /// Every statement above, by name.
     static let all: [(name: String, sql: String)] = [
         ("appliedMigrations", appliedMigrations), ("recordMigration", recordMigration),
-        ("insertReader", insertReader), ("readerByID", readerByID),
+        ("insertReader", insertReader), ("readerByID", readerByID), ("readerByEmail", readerByEmail),
+        ("insertConsultant", insertConsultant), ("consultantByID", consultantByID), ("consultantByEmail", consultantByEmail),
+        ("insertSession", insertSession), ("sessionByHash", sessionByHash), ("revokeSession", revokeSession),
         ("insertEvent", insertEvent), ("eventIDByIdentity", eventIDByIdentity),
         ("upsertReaderState", upsertReaderState), ("eventsPage", eventsPage), ("readerState", readerState),
     ]

@@ -83,14 +83,7 @@ public final class SQLiteStore: Store {
     }
 
     public func reader(id: Int64) async throws -> ReaderRecord? {
-        try await read { connection in
-            try connection.queryFirst(SQL.readerByID, [.integer(id)]) { row in
-                ReaderRecord(
-                    id: row.int64(0), email: row.string(1), displayName: row.string(2), passwordHash: row.string(3),
-                    status: row.int(4), createdAtMs: row.int64(5), lastSeenAtMs: row.int64(6)
-                )
-            }
-        }
+        try await read { try $0.queryFirst(SQL.readerByID, [.integer(id)], Self.readerRecord) }
     }
 
     // MARK: Events

@@ -7,6 +7,18 @@ public protocol Store: Sendable {
     /// Creates a reader. - Throws: `conflict` when the email is taken.
     func createReader(_ reader: NewReader) async throws -> ReaderRecord
     func reader(id: Int64) async throws -> ReaderRecord?
+    func reader(email: String) async throws -> ReaderRecord?
+
+    /// Creates a consultant. - Throws: `conflict` when the email is taken.
+    func createConsultant(_ consultant: NewConsultant) async throws -> ConsultantRecord
+    func consultant(id: Int64) async throws -> ConsultantRecord?
+    func consultant(email: String) async throws -> ConsultantRecord?
+
+    /// Stores a session (by its token's hash).
+    func createSession(_ session: SessionRecord) async throws
+    func session(tokenHash: [UInt8]) async throws -> SessionRecord?
+    /// Marks a session revoked; false when it was unknown or revoked already.
+    func revokeSession(tokenHash: [UInt8], atMs: Int64) async throws -> Bool
 
     /// Stores the events of one reader, all in one transaction, and updates the reader's
     /// state in it. An event whose (client session, sequence) is already stored is not

@@ -1,0 +1,37 @@
+import Testing
+@testable import LecternStorage
+
+@Suite("Accounts and sessions")
+struct AccountsTests {
+    @Test("readers and consultants are found by id and by email; a taken email is a conflict")
+    func accounts() async throws {
+        try await withTemporaryStore { store, _ in
+            let reader = try await store.createReader(NewReader(email: "r@example.org", displayName: "R", passwordHash: "h1"))
+            #expect(try await store.reader(email: "r@example.org") == reader)
+            #expect(try await store.reader(email: "nobody@example.org") == nil)
+            let consultant = try await store.createConsultant(NewConsultant(email: "c@example.org", displayName: "C", passwordHash: "h2", role: 3))
+            #expect(try await store.consultant(id: consultant.id) == consultant)
+            #expect(try await store.consultant(email: "c@example.org")?.role == 3)
+            do {
+                _ = try await store.createConsultant(NewConsultant(email: "c@example.org", displayName: "D", passwordHash: "h", role: 1))
+                Issue.record("a second consultant with the same email was created")
+            } catch let error as StorageError {
+                #expect(error.code == .conflict)
+            }
+        }
+    }
+
+    @Test("a session is found by its token hash and revoked once")
+    func sessions() async throws {
+        try await withTemporaryStore { store, _ in
+            let reader = try await store.makeReader()
+            let session = SessionRecord(tokenHash: [1, 2, 3], accountKind: 1, accountID: reader.id, createdAtMs: 10, expiresAtMs: 20)
+            try await store.createSession(session)
+            #expect(try await store.session(tokenHash: [1, 2, 3]) == session)
+            #expect(try await store.session(tokenHash: [9]) == nil)
+            #expect(try await store.revokeSession(tokenHash: [1, 2, 3], atMs: 15))
+            #expect(try await !store.revokeSession(tokenHash: [1, 2, 3], atMs: 16))
+            #expect(try await store.session(tokenHash: [1, 2, 3])?.revokedAtMs == 15)
+        }
+    }
+}
