@@ -91,7 +91,10 @@ let package = Package(
         ),
         .testTarget(
             name: "LecternServicesTests",
-            dependencies: ["LecternServices"],
+            dependencies: [
+                "LecternServices", "LecternServer", "LecternClient", "LecternStorage", "LecternProtocol",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -72,9 +72,11 @@ struct Lecternd: AsyncParsableCommand {
         serverConfiguration.idleTimeout = .seconds(idleTimeoutSeconds)
         serverConfiguration.shutdownGracePeriod = .seconds(shutdownGraceSeconds)
 
-        let health = HealthService(services: ["lectern.v1.HealthService"])
+        let health = HealthService(services: ["lectern.v1.HealthService", "lectern.v1.AuthService"])
+        let auth = try AuthService(store: store)
         var router = RPCRouter()
         health.register(on: &router)
+        auth.register(on: &router)
         let server = RPCServer(configuration: serverConfiguration, router: router, logger: logger)
 
         let group = ServiceGroup(

@@ -1,0 +1,209 @@
+import Dispatch
+import Foundation
+import LecternProtocol
+import LecternServer
+import LecternStorage
+
+/// `lectern.v1.AuthService`: reader sign-up; login for readers and consultants; logout;
+/// WhoAmI. Passwords are argon2id hashes; tokens are given once and stored as hashes.
+public final class AuthService: Sendable {
+    public struct Configuration: Sendable {
+        /// How long a token is valid; defaults to 30 days.
+        public var tokenLifetime: Duration = .seconds(30 * 24 * 3600)
+        /// Cost of each password hash; defaults to libsodium's interactive limits.
+        public var passwordStrength: Credentials.Strength = .interactive
+        /// Failed logins allowed per account and per peer in a window; defaults to 5.
+        public var maxFailedLogins = 5
+        /// The window, in milliseconds; defaults to 60,000.
+        public var failedLoginWindowMs: Int64 = 60_000
+        /// The clock, in unix milliseconds (tests move it).
+        public var nowMs: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
+
+        public init() {}
+    }
+
+    private let store: any Store
+    private let configuration: Configuration
+    public let authenticator: Authenticator
+    private let accountThrottle: LoginThrottle
+    private let peerThrottle: LoginThrottle
+    /// A hash that unknown emails are checked against, so they cost what a wrong password costs.
+    private let decoyHash: String
+
+    public init(store: any Store, configuration: Configuration = Configuration()) throws {
+        self.store = store
+        self.configuration = configuration
+        authenticator = Authenticator(store: store, nowMs: configuration.nowMs)
+        accountThrottle = LoginThrottle(limit: configuration.maxFailedLogins, windowMs: configuration.failedLoginWindowMs)
+        peerThrottle = LoginThrottle(limit: configuration.maxFailedLogins * 4, windowMs: configuration.failedLoginWindowMs)
+        decoyHash = try Credentials.hashPassword(Credentials.newToken(), strength: configuration.passwordStrength)
+    }
+
+    public func register(on router: inout RPCRouter) {
+        router.unary("/lectern.v1.AuthService/SignUp") { [self] (request: SignUpRequest, _) in try await signUp(request) }
+        router.unary("/lectern.v1.AuthService/Login") { [self] (request: LoginRequest, context) in try await login(request, context) }
+        router.unary("/lectern.v1.AuthService/Logout") { [self] (_: LogoutRequest, context) in try await logout(context) }
+        router.unary("/lectern.v1.AuthService/WhoAmI") { [self] (_: WhoAmIRequest, context) in try await whoAmI(context) }
+    }
+
+    // MARK: RPCs
+
+    func signUp(_ request: SignUpRequest) async throws -> SignUpResponse {
+        let email = Self.normalize(request.email)
+        var validation = Validation()
+        validation.length(email, "email", 3...254)
+        validation.require(email.filter { $0 == "@" }.count == 1 && !email.contains(where: \.isWhitespace), "email", "must be one address with one @ and no spaces")
+        validation.length(request.password, "password", 8...1024)
+        validation.length(request.displayName, "display_name", 1...128)
+        try validation.check()
+        let hash = try await hashPassword(request.password)
+        let reader: ReaderRecord
+        do {
+            reader = try await store.createReader(NewReader(email: email, displayName: request.displayName, passwordHash: hash))
+        } catch let error as StorageError where error.code == .conflict {
+            throw RPCError(.alreadyExists, "email: an account with this email exists")
+        } catch let error as StorageError {
+            throw error.rpcError
+        }
+        let (token, expires) = try await openSession(kind: .reader, accountID: reader.id)
+        return SignUpResponse.with {
+            $0.reader = Self.message(reader)
+            $0.token = token
+            $0.expiresAtMs = expires
+        }
+    }
+
+    func login(_ request: LoginRequest, _ context: ServerContext) async throws -> LoginResponse {
+        let email = Self.normalize(request.email)
+        let kind = request.accountKind == .unspecified ? AccountKind.reader : request.accountKind
+        guard kind == .reader || kind == .consultant else {
+            throw RPCError(.invalidArgument, "account_kind: must be ACCOUNT_KIND_READER or ACCOUNT_KIND_CONSULTANT")
+        }
+        let now = configuration.nowMs()
+        let accountKey = "\(kind.rawValue):\(email)", peerKey = "uid:\(context.peer.uid)"
+        if let wait = accountThrottle.retryAfter(accountKey, nowMs: now) ?? peerThrottle.retryAfter(peerKey, nowMs: now) {
+            throw RPCError(
+                .resourceExhausted, "too many failed logins; retry in \(wait) ms",
+                details: .with { $0.retryAfterMs = UInt64(wait); $0.reason = "LOGIN_THROTTLED" }
+            )
+        }
+        let account: (id: Int64, hash: String)?
+        if kind == .reader {
+            account = try await storage { try await store.reader(email: email) }.map { ($0.id, $0.passwordHash) }
+        } else {
+            account = try await storage { try await store.consultant(email: email) }.map { ($0.id, $0.passwordHash) }
+        }
+        // An unknown email is checked against a decoy, so both failures cost the same.
+        let verified = await verifyPassword(request.password, hash: account?.hash ?? decoyHash)
+        guard let account, verified else {
+            accountThrottle.recordFailure(accountKey, nowMs: now)
+            peerThrottle.recordFailure(peerKey, nowMs: now)
+            throw RPCError(.unauthenticated, "the email or the password is wrong")
+        }
+        accountThrottle.reset(accountKey)
+        let (token, expires) = try await openSession(kind: kind, accountID: account.id)
+        return LoginResponse.with {
+            $0.token = token
+            $0.expiresAtMs = expires
+            $0.accountKind = kind
+            $0.accountID = account.id
+        }
+    }
+
+    func logout(_ context: ServerContext) async throws -> LogoutResponse {
+        guard let token = Authenticator.token(context) else {
+            throw RPCError(.unauthenticated, "the call needs the metadata authorization: Bearer <token>")
+        }
+        _ = try await authenticator.authenticate(context)
+        _ = try await storage { try await store.revokeSession(tokenHash: Credentials.tokenHash(token), atMs: configuration.nowMs()) }
+        return LogoutResponse()
+    }
+
+    func whoAmI(_ context: ServerContext) async throws -> WhoAmIResponse {
+        let principal = try await authenticator.authenticate(context)
+        var expires: Int64 = 0
+        if let token = Authenticator.token(context) {
+            expires = try await storage { try await store.session(tokenHash: Credentials.tokenHash(token)) }?.expiresAtMs ?? 0
+        }
+        return WhoAmIResponse.with {
+            switch principal {
+            case .reader(let reader):
+                $0.kind = .reader
+                $0.account = .reader(Self.message(reader))
+            case .consultant(let consultant):
+                $0.kind = .consultant
+                $0.account = .consultant(Self.message(consultant))
+            case .socketOwner:
+                $0.kind = .socketOwner
+            }
+            $0.expiresAtMs = expires
+        }
+    }
+
+    // MARK: Helpers
+
+    private func openSession(kind: AccountKind, accountID: Int64) async throws -> (String, Int64) {
+        let token = Credentials.newToken()
+        let now = configuration.nowMs()
+        let lifetime = configuration.tokenLifetime.components.seconds * 1000
+        let session = SessionRecord(
+            tokenHash: Credentials.tokenHash(token), accountKind: Int(kind.rawValue), accountID: accountID,
+            createdAtMs: now, expiresAtMs: now + lifetime
+        )
+        try await storage { try await store.createSession(session) }
+        return (token, session.expiresAtMs)
+    }
+
+    /// Emails compare without regard to case.
+    static func normalize(_ email: String) -> String {
+        email.lowercased()
+    }
+
+    /// argon2id takes tens of milliseconds and 64 MiB: it runs on a Dispatch queue, never
+    /// on the cooperative pool.
+    private func hashPassword(_ password: String) async throws -> String {
+        let strength = configuration.passwordStrength
+        return try await withCheckedThrowingContinuation { continuation in
+            Self.hashingQueue.async {
+                Self.hashingSlots.wait()
+                defer { Self.hashingSlots.signal() }
+                continuation.resume(with: Result { try Credentials.hashPassword(password, strength: strength) })
+            }
+        }
+    }
+
+    private func verifyPassword(_ password: String, hash: String) async -> Bool {
+        await withCheckedContinuation { continuation in
+            Self.hashingQueue.async {
+                Self.hashingSlots.wait()
+                defer { Self.hashingSlots.signal() }
+                continuation.resume(returning: Credentials.verifyPassword(password, hash: hash))
+            }
+        }
+    }
+
+    private static let hashingQueue = DispatchQueue(label: "lectern.passwords", attributes: .concurrent)
+    /// Two hashes at a time at most: each holds its memory limit (64 MiB) while it runs.
+    private static let hashingSlots = DispatchSemaphore(value: 2)
+
+    static func message(_ reader: ReaderRecord) -> Reader {
+        Reader.with {
+            $0.id = reader.id
+            $0.email = reader.email
+            $0.displayName = reader.displayName
+            $0.status = ReaderStatus(rawValue: Int32(reader.status))
+            $0.createdAtMs = reader.createdAtMs
+            $0.lastSeenAtMs = reader.lastSeenAtMs
+        }
+    }
+
+    static func message(_ consultant: ConsultantRecord) -> Consultant {
+        Consultant.with {
+            $0.id = consultant.id
+            $0.email = consultant.email
+            $0.displayName = consultant.displayName
+            $0.role = ConsultantRole(rawValue: Int32(consultant.role))
+            $0.createdAtMs = consultant.createdAtMs
+        }
+    }
+}

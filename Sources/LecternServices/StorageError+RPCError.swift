@@ -1,0 +1,27 @@
+import LecternProtocol
+import LecternStorage
+
+extension StorageError {
+    /// The status a caller sees. SQL text and internal causes never go on the wire.
+    var rpcError: RPCError {
+        switch code {
+        case .conflict: RPCError(.alreadyExists, "it exists already")
+        case .notFound: RPCError(.notFound, "what the request names does not exist")
+        case .overloaded: RPCError(.resourceExhausted, "the server is busy; try again", details: .with { $0.retryAfterMs = 100 })
+        case .deadlineExceeded: RPCError(.deadlineExceeded, "the call's deadline passed")
+        case .cancelled: RPCError(.cancelled, "the call was cancelled")
+        case .closed: RPCError(.unavailable, "the server is shutting down")
+        case .invalidArgument: RPCError(.invalidArgument, message)
+        default: RPCError(.internal, "internal error")
+        }
+    }
+}
+
+/// Runs a store call, converting its `StorageError` to the RPC status once, here.
+func storage<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as StorageError {
+        throw error.rpcError
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import LecternClient
+import LecternProtocol
+import LecternServer
+import LecternStorage
+import Logging
+import Synchronization
+import Testing
+@testable import LecternServices
+
+/// A clock the test moves.
+final class TestClock: Sendable {
+    private let now = Mutex<Int64>(1_795_000_000_000)
+    var ms: Int64 { now.withLock { $0 } }
+    func advance(byMs delta: Int64) { now.withLock { $0 += delta } }
+}
+
+/// lecternd's AuthService on a real socket and a fresh database.
+func withAuthServer<T>(_ body: (AuthClient, SQLiteStore, TestClock) async throws -> T) async throws -> T {
+    let directory = "/tmp/la-\(UUID().uuidString.prefix(8))"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let store = try await SQLiteStore.open(StoreConfiguration(path: directory + "/db"))
+    let clock = TestClock()
+    var configuration = AuthService.Configuration()
+    configuration.passwordStrength = .minimum
+    configuration.nowMs = { clock.ms }
+    let auth = try AuthService(store: store, configuration: configuration)
+    var router = RPCRouter()
+    auth.register(on: &router)
+    var serverConfiguration = RPCServerConfiguration(socketPath: directory + "/s.sock")
+    serverConfiguration.eventLoopThreads = 1
+    let server = RPCServer(configuration: serverConfiguration, router: router, logger: Logger(label: "test"))
+    let running = Task { try await server.run() }
+    while !FileManager.default.fileExists(atPath: serverConfiguration.socketPath) { try await Task.sleep(for: .milliseconds(2)) }
+    let client = RPCClient(socketPath: serverConfiguration.socketPath)
+    defer { running.cancel() }
+    let result = try await body(AuthClient(client), store, clock)
+    await client.close()
+    await server.shutdown()
+    try await running.value
+    await store.close()
+    return result
+}
+
+@Suite("AuthService over a real socket")
+struct AuthServiceTests {
+    static let signUp = SignUpRequest.with {
+        $0.email = "Ada@Example.org"
+        $0.password = "correct horse battery staple"
+        $0.displayName = "Ada"
+    }
+
+    private func code(_ body: () async throws -> Void) async -> (RPCStatusCode, RPCError?) {
+        do {
+            try await body()
+            return (.ok, nil)
+        } catch let error as RPCError {
+            return (error.code, error)
+        } catch {
+            return (.unknown, nil)
+        }
+    }
+
+    @Test("sign up, log in, WhoAmI, log out: the revoked token stops working")
+    func journey() async throws {
+        try await withAuthServer { auth, _, _ in
+            let signedUp = try await auth.signUp(Self.signUp)
+            #expect(signedUp.token.count == 43)
+            #expect(signedUp.reader?.email == "ada@example.org")
+            let login = try await auth.login(LoginRequest.with {
+                $0.email = "ADA@example.org"
+                $0.password = Self.signUp.password
+            })
+            #expect(login.accountKind == .reader && login.accountID == signedUp.reader?.id)
+            #expect(login.token != signedUp.token)
+            let me = try await auth.whoAmI(options: .bearer(login.token))
+            #expect(me.kind == .reader)
+            #expect(me.account == .reader(try #require(signedUp.reader)))
+            #expect(me.expiresAtMs == login.expiresAtMs)
+            _ = try await auth.logout(options: .bearer(login.token))
+            let (after, error) = await code { _ = try await auth.whoAmI(options: .bearer(login.token)) }
+            #expect(after == .unauthenticated)
+            #expect(error?.message.contains("revoked") == true)
+            // The other session is untouched.
+            #expect(try await auth.whoAmI(options: .bearer(signedUp.token)).kind == .reader)
+        }
+    }
+
+    @Test("an unknown email and a wrong password give the same answer")
+    func sameAnswer() async throws {
+        try await withAuthServer { auth, _, _ in
+            _ = try await auth.signUp(Self.signUp)
+            let (wrongCode, wrong) = await code { _ = try await auth.login(.with { $0.email = Self.signUp.email; $0.password = "wrong password" }) }
+            let (unknownCode, unknown) = await code { _ = try await auth.login(.with { $0.email = "nobody@example.org"; $0.password = "wrong password" }) }
+            #expect(wrongCode == .unauthenticated && unknownCode == .unauthenticated)
+            #expect(wrong?.message == unknown?.message)
+        }
+    }
+
+    @Test("failed logins are throttled per account, with a retry hint, until the window ends")
+    func throttling() async throws {
+        try await withAuthServer { auth, _, clock in
+            _ = try await auth.signUp(Self.signUp)
+            for _ in 0..<5 {
+                let (status, _) = await code { _ = try await auth.login(.with { $0.email = Self.signUp.email; $0.password = "guess guess" }) }
+                #expect(status == .unauthenticated)
+            }
+            let right = LoginRequest.with { $0.email = Self.signUp.email; $0.password = Self.signUp.password }
+            let (throttled, error) = await code { _ = try await auth.login(right) }
+            #expect(throttled == .resourceExhausted)
+            #expect(error?.details?.reason == "LOGIN_THROTTLED")
+            #expect((error?.details?.retryAfterMs ?? 0) > 0)
+            clock.advance(byMs: 60_001)
+            #expect(try await auth.login(right).accountKind == .reader)
+        }
+    }
+
+    @Test("an expired token is refused")
+    func expiry() async throws {
+        try await withAuthServer { auth, _, clock in
+            let token = try await auth.signUp(Self.signUp).token
+            clock.advance(byMs: 30 * 24 * 3600 * 1000 + 1)
+            let (status, error) = await code { _ = try await auth.whoAmI(options: .bearer(token)) }
+            #expect(status == .unauthenticated)
+            #expect(error?.message.contains("expired") == true)
+        }
+    }
+
+    @Test("bad sign-up fields are INVALID_ARGUMENT naming each field, and nothing is stored")
+    func validation() async throws {
+        try await withAuthServer { auth, store, _ in
+            let (status, error) = await code {
+                _ = try await auth.signUp(.with { $0.email = "not an email"; $0.password = "short"; $0.displayName = "" })
+            }
+            #expect(status == .invalidArgument)
+            let fields = Set(error?.details?.fieldViolations.map { $0.field } ?? [])
+            #expect(fields == ["email", "password", "display_name"])
+            let stored = try await store.reader(email: "not an email")
+            #expect(stored == nil)
+        }
+    }
+
+    @Test("signing up twice with one email is ALREADY_EXISTS")
+    func duplicate() async throws {
+        try await withAuthServer { auth, _, _ in
+            _ = try await auth.signUp(Self.signUp)
+            let (status, _) = await code { _ = try await auth.signUp(Self.signUp) }
+            #expect(status == .alreadyExists)
+        }
+    }
+
+    @Test("a consultant logs in as a consultant; a reader's password does not open it")
+    func consultant() async throws {
+        try await withAuthServer { auth, store, _ in
+            let hash = try Credentials.hashPassword("consultant password", strength: .minimum)
+            let created = try await store.createConsultant(NewConsultant(email: "cy@example.org", displayName: "Cy", passwordHash: hash, role: 2))
+            let login = try await auth.login(.with { $0.email = "cy@example.org"; $0.password = "consultant password"; $0.accountKind = .consultant })
+            #expect(login.accountKind == .consultant && login.accountID == created.id)
+            let me = try await auth.whoAmI(options: .bearer(login.token))
+            #expect(me.kind == .consultant)
+            if case .consultant(let consultant)? = me.account { #expect(consultant.role == .supervisor) } else { Issue.record("not a consultant") }
+            let (asReader, _) = await code { _ = try await auth.login(.with { $0.email = "cy@example.org"; $0.password = "consultant password" }) }
+            #expect(asReader == .unauthenticated)
+        }
+    }
+
+    @Test("no token from the socket's owner is the socket owner; a made-up token is UNAUTHENTICATED")
+    func socketOwnerAndBadToken() async throws {
+        try await withAuthServer { auth, _, _ in
+            let owner = try await auth.whoAmI(options: CallOptions())
+            #expect(owner.kind == .socketOwner)
+            let (status, _) = await code { _ = try await auth.whoAmI(options: .bearer(Credentials.newToken())) }
+            #expect(status == .unauthenticated)
+        }
+    }
+}
