@@ -9,7 +9,7 @@ struct Lectern: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lectern",
         abstract: "Talk to a running lecternd.",
-        subcommands: [Health.self]
+        subcommands: [Health.self, SignUp.self, Login.self, WhoAmI.self, Logout.self]
     )
 
     struct Connection: ParsableArguments {
@@ -56,6 +56,158 @@ struct Lectern: AsyncParsableCommand {
             }
             if response.status != .serving { throw ExitCode(1) }
         }
+    }
+}
+
+extension Lectern {
+    struct Password: ParsableArguments {
+        @Option(help: "The password (visible to other users in the process list; prefer --password-stdin).")
+        var password: String?
+
+        @Flag(help: "Read the password from the first line of standard input.")
+        var passwordStdin = false
+
+        func value() throws -> String {
+            if let password { return password }
+            if passwordStdin, let line = readLine(strippingNewline: true) { return line }
+            throw ValidationError("give --password or --password-stdin")
+        }
+    }
+
+    struct SignUp: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "signup", abstract: "Create a reader account and keep its token.")
+
+        @OptionGroup var connection: Connection
+        @Option(help: "The reader's email.") var email: String
+        @Option(help: "The name shown to consultants.") var name: String
+        @OptionGroup var password: Password
+
+        func run() async throws {
+            let request = SignUpRequest.with {
+                $0.email = email
+                $0.password = (try? password.value()) ?? ""
+                $0.displayName = name
+            }
+            let response = try await call { try await AuthClient(connection.client()).signUp(request, options: connection.options) }
+            try TokenFile.save(response.token)
+            let reader = response.reader ?? Reader()
+            if connection.json {
+                print(#"{"reader_id":\#(reader.id),"email":"\#(reader.email)","expires_at_ms":\#(response.expiresAtMs)}"#)
+            } else {
+                print("signed up reader \(reader.id) <\(reader.email)>; token saved to \(TokenFile.path)")
+            }
+        }
+    }
+
+    struct Login: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Log in and keep the token.")
+
+        @OptionGroup var connection: Connection
+        @Option(help: "The account's email.") var email: String
+        @Flag(help: "Log in to a consultant account.") var consultant = false
+        @OptionGroup var password: Password
+
+        func run() async throws {
+            let secret = try password.value()
+            let request = LoginRequest.with {
+                $0.email = email
+                $0.password = secret
+                $0.accountKind = consultant ? .consultant : .reader
+            }
+            let response = try await call { try await AuthClient(connection.client()).login(request, options: connection.options) }
+            try TokenFile.save(response.token)
+            let kind = response.accountKind == .consultant ? "consultant" : "reader"
+            if connection.json {
+                print(#"{"account_kind":"\#(kind)","account_id":\#(response.accountID),"expires_at_ms":\#(response.expiresAtMs)}"#)
+            } else {
+                print("logged in as \(kind) \(response.accountID); token saved to \(TokenFile.path)")
+            }
+        }
+    }
+
+    struct WhoAmI: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "whoami", abstract: "Say who the saved token (or LECTERN_TOKEN) belongs to.")
+
+        @OptionGroup var connection: Connection
+
+        func run() async throws {
+            let options = try connection.authorized()
+            let me = try await call { try await AuthClient(connection.client()).whoAmI(options: options) }
+            let description: String
+            switch me.account {
+            case .reader(let reader)?: description = "reader \(reader.id) <\(reader.email)> \(reader.displayName)"
+            case .consultant(let consultant)?: description = "consultant \(consultant.id) <\(consultant.email)> \(consultant.displayName), \(consultant.role)"
+            case nil: description = me.kind == .socketOwner ? "the socket's owner (no token)" : "\(me.kind)"
+            }
+            if connection.json {
+                print(#"{"kind":"\#(me.kind)","expires_at_ms":\#(me.expiresAtMs)}"#)
+            } else {
+                print(description)
+            }
+        }
+    }
+
+    struct Logout: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke the saved token and forget it.")
+
+        @OptionGroup var connection: Connection
+
+        func run() async throws {
+            let options = try connection.authorized()
+            _ = try await call { try await AuthClient(connection.client()).logout(options: options) }
+            TokenFile.remove()
+            if !connection.json { print("logged out") }
+        }
+    }
+}
+
+extension Lectern.Connection {
+    /// Options carrying the token: LECTERN_TOKEN, or the saved token file.
+    func authorized() throws -> CallOptions {
+        guard let token = ProcessInfo.processInfo.environment["LECTERN_TOKEN"] ?? TokenFile.load() else {
+            throw ValidationError("no token: run `lectern login` (or set LECTERN_TOKEN)")
+        }
+        return .bearer(token, timeout: options.timeout)
+    }
+}
+
+/// Runs a call, printing an RPC failure as `lectern: CODE: message` and exiting 2.
+func call<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as RPCError {
+        printError(error)
+        throw ExitCode(2)
+    }
+}
+
+/// Where `lectern login` keeps the token: `$XDG_STATE_HOME/lectern/token`, or
+/// `~/.local/state/lectern/token`, readable by the user alone (0600).
+enum TokenFile {
+    static var path: String {
+        let environment = ProcessInfo.processInfo.environment
+        let state = environment["XDG_STATE_HOME"] ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.local/state")
+        return state + "/lectern/token"
+    }
+
+    static func save(_ token: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        guard FileManager.default.createFile(atPath: path, contents: Data(token.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw ValidationError("cannot write \(path)")
+        }
+        // createFile keeps an existing file's mode: set it again.
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+    }
+
+    static func load() -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return token.isEmpty ? nil : token
+    }
+
+    static func remove() {
+        try? FileManager.default.removeItem(atPath: path)
     }
 }
 
