@@ -36,6 +36,9 @@ enum SQL {
         UPDATE sessions SET revoked_at_ms = ? WHERE token_hash = ? AND revoked_at_ms = 0
         """
 
+    static let secretByName = "SELECT value FROM server_secrets WHERE name = ?"
+    static let insertSecret = "INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING"
+
     static let insertEvent = """
         INSERT INTO events (reader_id, client_session_id, sequence, type, occurred_at_ms, received_at_ms, content_id, progress, payload)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -56,7 +59,9 @@ enum SQL {
         """
     static let eventsPage = """
         SELECT id, reader_id, client_session_id, sequence, type, occurred_at_ms, received_at_ms, content_id, progress, payload
-        FROM events WHERE reader_id = ? AND id < ? ORDER BY id DESC LIMIT ?
+        FROM events WHERE reader_id = ?1 AND id < ?2 AND received_at_ms >= ?4
+          AND (?5 = '[]' OR type IN (SELECT value FROM json_each(?5)))
+        ORDER BY id DESC LIMIT ?3
         """
     static let readerState = """
         SELECT r.id, r.last_seen_at_ms, s.event_count, s.last_event_at_ms, s.last_event_type, s.current_content_id,
@@ -79,6 +84,7 @@ enum SQL {
         ("insertReader", insertReader), ("readerByID", readerByID), ("readerByEmail", readerByEmail),
         ("insertConsultant", insertConsultant), ("consultantByID", consultantByID), ("consultantByEmail", consultantByEmail),
         ("insertSession", insertSession), ("sessionByHash", sessionByHash), ("revokeSession", revokeSession),
+        ("secretByName", secretByName), ("insertSecret", insertSecret),
         ("insertEvent", insertEvent), ("eventIDByIdentity", eventIDByIdentity),
         ("upsertReaderState", upsertReaderState), ("eventsPage", eventsPage), ("readerState", readerState),
     ]

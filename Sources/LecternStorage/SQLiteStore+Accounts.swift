@@ -69,3 +69,14 @@ extension SQLiteStore {
         }
     }
 }
+
+extension SQLiteStore {
+    public func secret(named name: String, make: @escaping @Sendable () -> [UInt8]) async throws -> [UInt8] {
+        try await writer.write { context in
+            if let value = try context.connection.queryFirst(SQL.secretByName, [.text(name)], { $0.bytes(0) }) { return value }
+            let value = make()
+            try context.connection.run(SQL.insertSecret, .text(name), .blob(value))
+            return value
+        }
+    }
+}

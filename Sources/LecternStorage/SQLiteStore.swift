@@ -145,9 +145,14 @@ public final class SQLiteStore: Store {
         return outcomes
     }
 
-    public func events(readerID: Int64, beforeID: Int64?, limit: Int) async throws -> [StoredEvent] {
-        try await read { connection in
-            try connection.query(SQL.eventsPage, [.integer(readerID), .integer(beforeID ?? .max), .integer(Int64(limit))]) { row in
+    public func events(readerID: Int64, beforeID: Int64?, limit: Int, sinceMs: Int64 = 0, types: [String] = []) async throws -> [StoredEvent] {
+        // The types go to SQLite as one JSON array, read back with json_each.
+        let typesJSON = "[" + types.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "]"
+        return try await read { connection in
+            try connection.query(
+                SQL.eventsPage,
+                [.integer(readerID), .integer(beforeID ?? .max), .integer(Int64(limit)), .integer(sinceMs), .text(typesJSON)]
+            ) { row in
                 StoredEvent(
                     id: row.int64(0), readerID: row.int64(1), clientSessionID: row.string(2),
                     sequence: UInt64(bitPattern: row.int64(3)), type: row.string(4), occurredAtMs: row.int64(5),

@@ -26,10 +26,14 @@ public protocol Store: Sendable {
     /// Outcomes come in the order of `events`.
     /// - Throws: `notFound` when the reader does not exist; nothing is stored then.
     func appendEvents(readerID: Int64, _ events: [NewEvent]) async throws -> [AppendOutcome]
-    /// A reader's events, newest first, with ids below `beforeID` (all when nil).
-    func events(readerID: Int64, beforeID: Int64?, limit: Int) async throws -> [StoredEvent]
+    /// A reader's events, newest first, with ids below `beforeID` (all when nil), received
+    /// at or after `sinceMs`, of the given types (any when empty).
+    func events(readerID: Int64, beforeID: Int64?, limit: Int, sinceMs: Int64, types: [String]) async throws -> [StoredEvent]
     /// The reader's state; nil when the reader does not exist.
     func readerState(readerID: Int64) async throws -> ReaderStateRecord?
+
+    /// The secret called `name`, made by `make` and stored the first time it is asked for.
+    func secret(named name: String, make: @escaping @Sendable () -> [UInt8]) async throws -> [UInt8]
 
     /// Calls `subscriber` with every batch committed from now on, in commit order.
     func subscribe(_ subscriber: @escaping @Sendable (CommittedBatch) -> Void)

@@ -5,7 +5,9 @@ import Testing
 /// scan a large table or sort one in a temporary b-tree.
 @Suite("Query plans")
 struct QueryPlanTests {
-    static let smallTables: Set<String> = ["schema_migrations"]
+    /// Scans that are fine: the migrations table, and json_each, which reads a bound list
+    /// (the event types of a filter), not a table.
+    static let smallTables: Set<String> = ["schema_migrations", "json_each"]
 
     @Test("no statement scans a large table", arguments: SQL.all.map(\.name))
     func noFullScan(name: String) async throws {

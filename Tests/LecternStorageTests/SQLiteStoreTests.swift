@@ -136,6 +136,28 @@ struct SQLiteStoreTests {
         }
     }
 
+    @Test("history filters by type and by time received")
+    func historyFilters() async throws {
+        try await withTemporaryStore { store, _ in
+            let reader = try await store.makeReader()
+            _ = try await store.appendEvents(readerID: reader.id, [event("s", 1, type: "page_view"), event("s", 2, type: "answer"), event("s", 3, type: "quo\"te")])
+            let answers = try await store.events(readerID: reader.id, beforeID: nil, limit: 10, types: ["answer", "quo\"te"])
+            #expect(answers.map(\.sequence) == [3, 2])
+            let future = try await store.events(readerID: reader.id, beforeID: nil, limit: 10, sinceMs: .max)
+            #expect(future.isEmpty)
+            #expect(try await store.events(readerID: reader.id, beforeID: nil, limit: 10, sinceMs: 0, types: []).count == 3)
+        }
+    }
+
+    @Test("a secret is made once and then kept")
+    func secrets() async throws {
+        try await withTemporaryStore { store, _ in
+            let first = try await store.secret(named: "page-tokens") { [1, 2, 3] }
+            let second = try await store.secret(named: "page-tokens") { [9, 9, 9] }
+            #expect(first == [1, 2, 3] && second == [1, 2, 3])
+        }
+    }
+
     @Test("creating a reader with a taken email is a conflict")
     func emailConflict() async throws {
         try await withTemporaryStore { store, _ in

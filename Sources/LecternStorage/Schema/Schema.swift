@@ -118,5 +118,12 @@ enum Schema {
             -- Unread reader-to-consultant messages, without scanning read ones.
             CREATE INDEX messages_unread ON messages (direction, id) WHERE read_at_ms = 0;
             """),
+        Migration(version: 3, name: "server secrets", sql: """
+            -- Keys the server makes once and keeps, such as the one that signs page tokens.
+            CREATE TABLE server_secrets (
+              name TEXT PRIMARY KEY,
+              value BLOB NOT NULL
+            ) STRICT;
+            """),
     ]
 }
