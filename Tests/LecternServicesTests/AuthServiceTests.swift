@@ -15,7 +15,7 @@ final class TestClock: Sendable {
     func advance(byMs delta: Int64) { now.withLock { $0 += delta } }
 }
 
-/// lecternd's AuthService on a real socket and a fresh database.
+/// lecternd's AuthService and ReaderService on a real socket and a fresh database.
 func withAuthServer<T>(_ body: (AuthClient, SQLiteStore, TestClock) async throws -> T) async throws -> T {
     let directory = "/tmp/la-\(UUID().uuidString.prefix(8))"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -26,8 +26,10 @@ func withAuthServer<T>(_ body: (AuthClient, SQLiteStore, TestClock) async throws
     configuration.passwordStrength = .minimum
     configuration.nowMs = { clock.ms }
     let auth = try AuthService(store: store, configuration: configuration)
+    let readers = try await ReaderService(store: store, authenticator: auth.authenticator, presence: Presence())
     var router = RPCRouter()
     auth.register(on: &router)
+    readers.register(on: &router)
     var serverConfiguration = RPCServerConfiguration(socketPath: directory + "/s.sock")
     serverConfiguration.eventLoopThreads = 1
     let server = RPCServer(configuration: serverConfiguration, router: router, logger: Logger(label: "test"))

@@ -1,0 +1,60 @@
+import CSodium
+import Glibc
+import LecternProtocol
+
+/// Opaque page tokens: a position in a list, bound to one caller and one kind of list,
+/// signed with HMAC-SHA-512-256 (`crypto_auth`) under a key the store keeps. A token that
+/// was changed, made for another caller or for another list is INVALID_ARGUMENT.
+struct PageTokens: Sendable {
+    /// Which list a token pages through.
+    enum Scope: UInt8 {
+        case myEvents = 1
+    }
+
+    let key: [UInt8]
+
+    init(key: [UInt8]) {
+        precondition(key.count == Int(crypto_auth_keybytes()), "a page-token key is \(crypto_auth_keybytes()) bytes")
+        self.key = key
+    }
+
+    static func newKey() -> [UInt8] {
+        var key = [UInt8](repeating: 0, count: Int(crypto_auth_keybytes()))
+        crypto_auth_keygen(&key)
+        return key
+    }
+
+    /// Payload: version 1, scope, owner, position (big-endian); then the 32-byte MAC.
+    func make(_ scope: Scope, owner: Int64, position: Int64) -> String {
+        var bytes: [UInt8] = [1, scope.rawValue]
+        bytes += withUnsafeBytes(of: owner.bigEndian, Array.init)
+        bytes += withUnsafeBytes(of: position.bigEndian, Array.init)
+        var mac = [UInt8](repeating: 0, count: Int(crypto_auth_bytes()))
+        _ = crypto_auth(&mac, bytes, UInt64(bytes.count), key)
+        let all = bytes + mac
+        let variant = Int32(sodium_base64_VARIANT_URLSAFE_NO_PADDING)
+        var text = [CChar](repeating: 0, count: sodium_base64_encoded_len(all.count, variant))
+        _ = sodium_bin2base64(&text, text.count, all, all.count, variant)
+        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The position in a token made by `make` for this scope and owner.
+    /// - Throws: INVALID_ARGUMENT naming `field` for anything else.
+    func position(of token: String, _ scope: Scope, owner: Int64, field: String = "page_token") throws -> Int64 {
+        let invalid = RPCError(.invalidArgument, "\(field): not a page token this server gave to this caller for this list")
+        let payloadSize = 18, macSize = Int(crypto_auth_bytes())
+        var bytes = [UInt8](repeating: 0, count: payloadSize + macSize)
+        var length = 0
+        let decoded = token.withCString { text in
+            sodium_base642bin(&bytes, bytes.count, text, strlen(text), nil, &length, nil, Int32(sodium_base64_VARIANT_URLSAFE_NO_PADDING))
+        }
+        guard decoded == 0, length == payloadSize + macSize else { throw invalid }
+        let payload = Array(bytes[0..<payloadSize]), mac = Array(bytes[payloadSize...])
+        guard crypto_auth_verify(mac, payload, UInt64(payloadSize), key) == 0,
+              payload[0] == 1, payload[1] == scope.rawValue
+        else { throw invalid }
+        let tokenOwner = payload[2..<10].reduce(Int64(0)) { $0 << 8 | Int64($1) }
+        guard tokenOwner == owner else { throw invalid }
+        return payload[10..<18].reduce(Int64(0)) { $0 << 8 | Int64($1) }
+    }
+}

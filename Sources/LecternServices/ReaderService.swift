@@ -1,0 +1,150 @@
+import LecternProtocol
+import LecternServer
+import LecternStorage
+
+/// `lectern.v1.ReaderService`, for reader tokens: every call acts on the reader of the
+/// token; a reader id in a request is never trusted. Today: Heartbeat, AppendEvents,
+/// ListMyEvents, GetMyState (milestones and messages come with the rest of issue 5).
+public final class ReaderService: Sendable {
+    private let store: any Store
+    private let authenticator: Authenticator
+    private let presence: Presence
+    private let pageTokens: PageTokens
+    private let nowMs: @Sendable () -> Int64
+
+    /// - Throws: when the page-token key cannot be read or made.
+    public init(store: any Store, authenticator: Authenticator, presence: Presence) async throws {
+        self.store = store
+        self.authenticator = authenticator
+        self.presence = presence
+        nowMs = authenticator.nowMs
+        pageTokens = PageTokens(key: try await store.secret(named: "page-tokens", make: PageTokens.newKey))
+    }
+
+    public func register(on router: inout RPCRouter) {
+        router.unary("/lectern.v1.ReaderService/Heartbeat") { [self] (request: HeartbeatRequest, context) in
+            try await heartbeat(request, reader(context))
+        }
+        router.unary("/lectern.v1.ReaderService/AppendEvents") { [self] (request: AppendEventsRequest, context) in
+            try await appendEvents(request, reader(context))
+        }
+        router.unary("/lectern.v1.ReaderService/ListMyEvents") { [self] (request: ListMyEventsRequest, context) in
+            try await listMyEvents(request, reader(context))
+        }
+        router.unary("/lectern.v1.ReaderService/GetMyState") { [self] (_: GetMyStateRequest, context) in
+            try await getMyState(reader(context))
+        }
+    }
+
+    /// The reader of the call's token. - Throws: PERMISSION_DENIED for any other caller.
+    private func reader(_ context: ServerContext) async throws -> ReaderRecord {
+        guard case .reader(let reader) = try await authenticator.authenticate(context) else {
+            throw RPCError(.permissionDenied, "ReaderService takes a reader's token")
+        }
+        return reader
+    }
+
+    func heartbeat(_ request: HeartbeatRequest, _ reader: ReaderRecord) async throws -> HeartbeatResponse {
+        var validation = Validation()
+        validation.length(request.clientSessionID, "client_session_id", 0...64)
+        validation.length(request.contentID, "content_id", 0...256)
+        try validation.check()
+        let now = nowMs()
+        presence.heartbeat(readerID: reader.id, clientSession: request.clientSessionID, nowMs: now)
+        return HeartbeatResponse.with {
+            $0.serverTimeMs = now
+            $0.presenceWindowMs = UInt32(presence.windowMs)
+        }
+    }
+
+    func appendEvents(_ request: AppendEventsRequest, _ reader: ReaderRecord) async throws -> AppendEventsResponse {
+        var validation = Validation()
+        validation.require((1...1_000).contains(request.events.count), "events", "must hold 1 to 1,000 events, got \(request.events.count)")
+        for (index, event) in request.events.enumerated() {
+            let field = "events[\(index)]"
+            validation.length(event.clientSessionID, "\(field).client_session_id", 1...64)
+            validation.require(event.sequence >= 1, "\(field).sequence", "must be 1 or more")
+            validation.length(event.type, "\(field).type", 1...64)
+            validation.require(event.type.utf8.allSatisfy(Self.isTypeByte), "\(field).type", "may hold only a-z, 0-9, _, . and -")
+            validation.length(event.contentID, "\(field).content_id", 0...256)
+            validation.require(event.payload.count <= 16_384, "\(field).payload", "must be at most 16384 bytes, got \(event.payload.count)")
+            if let progress = event.progress {
+                validation.require(progress.isFinite && (0...1).contains(progress), "\(field).progress", "must be from 0 to 1")
+            }
+        }
+        try validation.check()
+        let events = request.events.map {
+            NewEvent(
+                clientSessionID: $0.clientSessionID, sequence: $0.sequence, type: $0.type, occurredAtMs: $0.occurredAtMs,
+                contentID: $0.contentID, progress: $0.progress, payload: $0.payload
+            )
+        }
+        let outcomes = try await storage { try await store.appendEvents(readerID: reader.id, events) }
+        return AppendEventsResponse.with {
+            $0.results = outcomes.map { outcome in
+                EventResult.with {
+                    $0.eventID = outcome.eventID
+                    $0.duplicate = outcome.duplicate
+                }
+            }
+        }
+    }
+
+    func listMyEvents(_ request: ListMyEventsRequest, _ reader: ReaderRecord) async throws -> ListMyEventsResponse {
+        var validation = Validation()
+        validation.require(request.pageSize <= 1_000, "page_size", "must be at most 1,000, got \(request.pageSize)")
+        validation.require(request.types.count <= 32, "types", "at most 32 types")
+        for (index, type) in request.types.enumerated() {
+            validation.require(!type.isEmpty && type.utf8.count <= 64 && type.utf8.allSatisfy(Self.isTypeByte), "types[\(index)]", "not an event type")
+        }
+        try validation.check()
+        let before = request.pageToken.isEmpty ? nil : try pageTokens.position(of: request.pageToken, .myEvents, owner: reader.id)
+        let size = request.pageSize == 0 ? 100 : Int(request.pageSize)
+        let events = try await storage {
+            try await store.events(readerID: reader.id, beforeID: before, limit: size, sinceMs: request.sinceMs, types: request.types)
+        }
+        return ListMyEventsResponse.with {
+            $0.events = events.map(Self.message)
+            if events.count == size, let last = events.last {
+                $0.nextPageToken = pageTokens.make(.myEvents, owner: reader.id, position: last.id)
+            }
+        }
+    }
+
+    func getMyState(_ reader: ReaderRecord) async throws -> GetMyStateResponse {
+        let state = try await storage { try await store.readerState(readerID: reader.id) }
+        guard let state else { throw RPCError(.notFound, "the reader no longer exists") }
+        return GetMyStateResponse.with {
+            $0.state = ReaderState.with {
+                $0.readerID = state.readerID
+                $0.eventCount = UInt64(max(0, state.eventCount))
+                $0.lastEventAtMs = state.lastEventAtMs
+                $0.lastEventType = state.lastEventType
+                $0.currentContentID = state.currentContentID
+                $0.progress = state.progress
+                $0.milestonesCompleted = UInt32(clamping: state.milestonesCompleted)
+                $0.unreadMessages = UInt32(clamping: state.unreadMessages)
+                $0.lastSeenAtMs = state.lastSeenAtMs
+            }
+        }
+    }
+
+    static func isTypeByte(_ byte: UInt8) -> Bool {
+        (0x61...0x7A).contains(byte) || (0x30...0x39).contains(byte) || byte == 0x5F || byte == 0x2E || byte == 0x2D
+    }
+
+    static func message(_ event: StoredEvent) -> Event {
+        Event.with {
+            $0.id = event.id
+            $0.readerID = event.readerID
+            $0.clientSessionID = event.clientSessionID
+            $0.sequence = event.sequence
+            $0.type = event.type
+            $0.occurredAtMs = event.occurredAtMs
+            $0.receivedAtMs = event.receivedAtMs
+            $0.contentID = event.contentID
+            $0.progress = event.progress
+            $0.payload = event.payload
+        }
+    }
+}

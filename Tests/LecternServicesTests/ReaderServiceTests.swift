@@ -1,0 +1,121 @@
+import LecternClient
+import LecternProtocol
+import LecternStorage
+import Testing
+@testable import LecternServices
+
+@Suite("ReaderService over a real socket")
+struct ReaderServiceTests {
+    private func signUp(_ auth: AuthClient, _ name: String) async throws -> CallOptions {
+        .bearer(try await auth.signUp(.with {
+            $0.email = "\(name)@example.org"
+            $0.password = "password \(name)"
+            $0.displayName = name
+        }).token)
+    }
+
+    private func event(_ sequence: UInt64, type: String = "page_view", payload: Int = 10) -> EventInput {
+        EventInput.with {
+            $0.clientSessionID = "tab-1"
+            $0.sequence = sequence
+            $0.type = type
+            $0.occurredAtMs = 1_795_000_000_000
+            $0.contentID = "book-1"
+            $0.payload = [UInt8](repeating: 0x41, count: payload)
+        }
+    }
+
+    private func status(_ body: () async throws -> Void) async -> RPCError? {
+        do {
+            try await body()
+            return nil
+        } catch let error as RPCError {
+            return error
+        } catch {
+            return RPCError(.unknown, "\(error)")
+        }
+    }
+
+    @Test("append, retry, state: a retried batch is stored once and acknowledged again")
+    func appendAndRetry() async throws {
+        try await withAuthServer { auth, _, _ in
+            let reader = ReaderClient(auth.client)
+            let ada = try await signUp(auth, "ada")
+            let batch = AppendEventsRequest.with { $0.events = [event(1), event(2, type: "answer")] }
+            let first = try await reader.appendEvents(batch, options: ada)
+            let retry = try await reader.appendEvents(batch, options: ada)
+            #expect(first.results.map(\.duplicate) == [false, false])
+            #expect(retry.results.map(\.duplicate) == [true, true])
+            #expect(retry.results.map(\.eventID) == first.results.map(\.eventID))
+            let state = try #require(try await reader.getMyState(options: ada).state)
+            #expect(state.eventCount == 2 && state.lastEventType == "answer" && state.currentContentID == "book-1")
+            #expect(try await reader.heartbeat(.with { $0.clientSessionID = "tab-1" }, options: ada).presenceWindowMs == 30_000)
+        }
+    }
+
+    @Test("a bad batch is INVALID_ARGUMENT naming each event's field, and nothing of it is stored")
+    func validation() async throws {
+        try await withAuthServer { auth, _, _ in
+            let reader = ReaderClient(auth.client)
+            let ada = try await signUp(auth, "ada")
+            let error = await status {
+                _ = try await reader.appendEvents(.with { $0.events = [event(1, type: "Page View"), event(2, payload: 16_385), event(3)] }, options: ada)
+            }
+            #expect(error?.code == .invalidArgument)
+            let fields = Set(error?.details?.fieldViolations.map { $0.field } ?? [])
+            #expect(fields == ["events[0].type", "events[1].payload"])
+            let empty = await status { _ = try await reader.appendEvents(AppendEventsRequest(), options: ada) }
+            #expect(empty?.details?.fieldViolations.first?.field == "events")
+            let count = try await reader.getMyState(options: ada).state?.eventCount
+            #expect(count == 0)
+        }
+    }
+
+    @Test("history pages with signed tokens; another reader's token or a changed one is refused")
+    func pagesAndIsolation() async throws {
+        try await withAuthServer { auth, _, _ in
+            let reader = ReaderClient(auth.client)
+            let ada = try await signUp(auth, "ada"), bob = try await signUp(auth, "bob")
+            _ = try await reader.appendEvents(.with { $0.events = (1...25).map { event($0, type: $0 % 5 == 0 ? "answer" : "page_view") } }, options: ada)
+            var sequences: [UInt64] = []
+            var token = ""
+            var lastToken = ""
+            repeat {
+                let page = try await reader.listMyEvents(.with { $0.pageSize = 10; $0.pageToken = token }, options: ada)
+                sequences += page.events.map(\.sequence)
+                if !page.nextPageToken.isEmpty { lastToken = page.nextPageToken }
+                token = page.nextPageToken
+            } while !token.isEmpty
+            #expect(sequences == Array((1...25).reversed()))
+            let answers = try await reader.listMyEvents(.with { $0.types = ["answer"] }, options: ada)
+            #expect(answers.events.map(\.sequence) == [25, 20, 15, 10, 5])
+
+            // Bob sees none of Ada's events, and Ada's cursor does not work for him.
+            #expect(try await reader.listMyEvents(ListMyEventsRequest(), options: bob).events.isEmpty)
+            let foreign = await status { _ = try await reader.listMyEvents(.with { $0.pageToken = lastToken }, options: bob) }
+            #expect(foreign?.code == .invalidArgument && foreign?.message.hasPrefix("page_token") == true)
+            var tampered = Array(lastToken)
+            tampered[5] = tampered[5] == "A" ? "B" : "A"
+            let changed = await status { _ = try await reader.listMyEvents(.with { $0.pageToken = String(tampered) }, options: ada) }
+            #expect(changed?.code == .invalidArgument)
+            let garbage = await status { _ = try await reader.listMyEvents(.with { $0.pageToken = "not-a-token" }, options: ada) }
+            #expect(garbage?.code == .invalidArgument)
+        }
+    }
+
+    @Test("callers that are not readers are refused")
+    func onlyReaders() async throws {
+        try await withAuthServer { auth, store, _ in
+            let reader = ReaderClient(auth.client)
+            let hash = try Credentials.hashPassword("consultant password", strength: .minimum)
+            _ = try await store.createConsultant(NewConsultant(email: "cy@example.org", displayName: "Cy", passwordHash: hash, role: 3))
+            let consultant = try await auth.login(.with { $0.email = "cy@example.org"; $0.password = "consultant password"; $0.accountKind = .consultant })
+            let asConsultant = await status { _ = try await reader.getMyState(options: .bearer(consultant.token)) }
+            #expect(asConsultant?.code == .permissionDenied)
+            let asOwner = await status { _ = try await reader.getMyState(options: CallOptions()) }
+            #expect(asOwner?.code == .permissionDenied)
+            let anonymous = await status { _ = try await reader.getMyState(options: .bearer("forged")) }
+            #expect(anonymous?.code == .unauthenticated)
+        }
+    }
+}
