@@ -9,6 +9,8 @@ struct PageTokens: Sendable {
     /// Which list a token pages through.
     enum Scope: UInt8 {
         case myEvents = 1
+        case myMilestones = 2
+        case myMessages = 3
     }
 
     let key: [UInt8]
@@ -24,11 +26,12 @@ struct PageTokens: Sendable {
         return key
     }
 
-    /// Payload: version 1, scope, owner, position (big-endian); then the 32-byte MAC.
-    func make(_ scope: Scope, owner: Int64, position: Int64) -> String {
+    /// Payload: version 1, scope, owner (8 bytes, big-endian), the position's bytes; then
+    /// the 32-byte MAC.
+    func make(_ scope: Scope, owner: Int64, position: [UInt8]) -> String {
         var bytes: [UInt8] = [1, scope.rawValue]
         bytes += withUnsafeBytes(of: owner.bigEndian, Array.init)
-        bytes += withUnsafeBytes(of: position.bigEndian, Array.init)
+        bytes += position
         var mac = [UInt8](repeating: 0, count: Int(crypto_auth_bytes()))
         _ = crypto_auth(&mac, bytes, UInt64(bytes.count), key)
         let all = bytes + mac
@@ -38,23 +41,34 @@ struct PageTokens: Sendable {
         return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// The position in a token made by `make` for this scope and owner.
+    func make(_ scope: Scope, owner: Int64, position: Int64) -> String {
+        make(scope, owner: owner, position: withUnsafeBytes(of: position.bigEndian, Array.init))
+    }
+
+    /// The position bytes of a token made by `make` for this scope and owner.
     /// - Throws: INVALID_ARGUMENT naming `field` for anything else.
-    func position(of token: String, _ scope: Scope, owner: Int64, field: String = "page_token") throws -> Int64 {
+    func bytes(of token: String, _ scope: Scope, owner: Int64, field: String = "page_token") throws -> [UInt8] {
         let invalid = RPCError(.invalidArgument, "\(field): not a page token this server gave to this caller for this list")
-        let payloadSize = 18, macSize = Int(crypto_auth_bytes())
-        var bytes = [UInt8](repeating: 0, count: payloadSize + macSize)
+        let headerSize = 10, macSize = Int(crypto_auth_bytes())
+        guard token.utf8.count <= 1024 else { throw invalid }
+        var bytes = [UInt8](repeating: 0, count: 1024)
         var length = 0
         let decoded = token.withCString { text in
             sodium_base642bin(&bytes, bytes.count, text, strlen(text), nil, &length, nil, Int32(sodium_base64_VARIANT_URLSAFE_NO_PADDING))
         }
-        guard decoded == 0, length == payloadSize + macSize else { throw invalid }
-        let payload = Array(bytes[0..<payloadSize]), mac = Array(bytes[payloadSize...])
-        guard crypto_auth_verify(mac, payload, UInt64(payloadSize), key) == 0,
+        guard decoded == 0, length >= headerSize + macSize else { throw invalid }
+        let payload = Array(bytes[0..<(length - macSize)]), mac = Array(bytes[(length - macSize)..<length])
+        guard crypto_auth_verify(mac, payload, UInt64(payload.count), key) == 0,
               payload[0] == 1, payload[1] == scope.rawValue
         else { throw invalid }
         let tokenOwner = payload[2..<10].reduce(Int64(0)) { $0 << 8 | Int64($1) }
         guard tokenOwner == owner else { throw invalid }
-        return payload[10..<18].reduce(Int64(0)) { $0 << 8 | Int64($1) }
+        return Array(payload[10...])
+    }
+
+    func position(of token: String, _ scope: Scope, owner: Int64, field: String = "page_token") throws -> Int64 {
+        let bytes = try self.bytes(of: token, scope, owner: owner, field: field)
+        guard bytes.count == 8 else { throw RPCError(.invalidArgument, "\(field): not a page token of this list") }
+        return bytes.reduce(Int64(0)) { $0 << 8 | Int64($1) }
     }
 }

@@ -39,6 +39,48 @@ enum SQL {
     static let secretByName = "SELECT value FROM server_secrets WHERE name = ?"
     static let insertSecret = "INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING"
 
+    static let milestone = """
+        SELECT reader_id, content_id, status, score, started_at_ms, updated_at_ms, completed_at_ms, attributes
+        FROM milestones WHERE reader_id = ? AND content_id = ?
+        """
+    static let upsertMilestone = """
+        INSERT INTO milestones (reader_id, content_id, status, score, started_at_ms, updated_at_ms, completed_at_ms, attributes)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?5, CASE ?3 WHEN 2 THEN ?5 ELSE 0 END, ?6)
+        ON CONFLICT (reader_id, content_id) DO UPDATE SET
+          status = excluded.status,
+          score = excluded.score,
+          updated_at_ms = excluded.updated_at_ms,
+          completed_at_ms = CASE WHEN excluded.status = 2 AND completed_at_ms = 0 THEN excluded.updated_at_ms
+                                 WHEN excluded.status = 2 THEN completed_at_ms ELSE 0 END,
+          attributes = CASE excluded.attributes WHEN '' THEN attributes ELSE excluded.attributes END
+        """
+    static let milestonesPage = """
+        SELECT reader_id, content_id, status, score, started_at_ms, updated_at_ms, completed_at_ms, attributes
+        FROM milestones WHERE reader_id = ? AND content_id > ? ORDER BY content_id LIMIT ?
+        """
+    static let addMilestonesCompleted = """
+        INSERT INTO reader_state (reader_id, milestones_completed) VALUES (?1, ?2)
+        ON CONFLICT (reader_id) DO UPDATE SET milestones_completed = max(0, milestones_completed + excluded.milestones_completed)
+        """
+
+    static let insertMessage = """
+        INSERT INTO messages (reader_id, consultant_id, direction, body, sent_at_ms) VALUES (?, ?, ?, ?, ?) RETURNING id
+        """
+    static let messagesPage = """
+        SELECT id, reader_id, consultant_id, direction, body, sent_at_ms, read_at_ms
+        FROM messages WHERE reader_id = ?1 AND id < ?2 AND (?4 = 0 OR (read_at_ms = 0 AND direction = 2)) ORDER BY id DESC LIMIT ?3
+        """
+    static let markMessageRead = """
+        UPDATE messages SET read_at_ms = ?3 WHERE id = ?2 AND reader_id = ?1 AND direction = 2 AND read_at_ms = 0
+        """
+    static let markMessagesReadUpTo = """
+        UPDATE messages SET read_at_ms = ?3 WHERE reader_id = ?1 AND id <= ?2 AND direction = 2 AND read_at_ms = 0
+        """
+    static let addUnreadMessages = """
+        INSERT INTO reader_state (reader_id, unread_messages) VALUES (?1, max(0, ?2))
+        ON CONFLICT (reader_id) DO UPDATE SET unread_messages = max(0, unread_messages + ?2)
+        """
+
     static let insertEvent = """
         INSERT INTO events (reader_id, client_session_id, sequence, type, occurred_at_ms, received_at_ms, content_id, progress, payload)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -85,6 +127,10 @@ enum SQL {
         ("insertConsultant", insertConsultant), ("consultantByID", consultantByID), ("consultantByEmail", consultantByEmail),
         ("insertSession", insertSession), ("sessionByHash", sessionByHash), ("revokeSession", revokeSession),
         ("secretByName", secretByName), ("insertSecret", insertSecret),
+        ("milestone", milestone), ("upsertMilestone", upsertMilestone), ("milestonesPage", milestonesPage),
+        ("addMilestonesCompleted", addMilestonesCompleted),
+        ("insertMessage", insertMessage), ("messagesPage", messagesPage), ("markMessageRead", markMessageRead),
+        ("markMessagesReadUpTo", markMessagesReadUpTo), ("addUnreadMessages", addUnreadMessages),
         ("insertEvent", insertEvent), ("eventIDByIdentity", eventIDByIdentity),
         ("upsertReaderState", upsertReaderState), ("eventsPage", eventsPage), ("readerState", readerState),
     ]

@@ -32,6 +32,23 @@ public protocol Store: Sendable {
     /// The reader's state; nil when the reader does not exist.
     func readerState(readerID: Int64) async throws -> ReaderStateRecord?
 
+    /// Creates or updates the reader's milestone in `contentID` (status 1 started, 2
+    /// completed; empty `attributesJSON` keeps the stored ones), keeping the reader's count
+    /// of completed milestones current. Returns the milestone and whether it is new.
+    func upsertMilestone(readerID: Int64, contentID: String, status: Int, score: Double, attributesJSON: String) async throws -> (MilestoneRecord, created: Bool)
+    /// A reader's milestones in content-id order, after `afterContentID`.
+    func milestones(readerID: Int64, afterContentID: String, limit: Int) async throws -> [MilestoneRecord]
+
+    /// Stores a message (direction 1 reader to consultant, 2 consultant to reader); a
+    /// message to the reader counts as unread in the reader's state.
+    func sendMessage(readerID: Int64, consultantID: Int64, direction: Int, body: String) async throws -> MessageRecord
+    /// A reader's conversation, newest first, with ids below `beforeID` (all when nil);
+    /// with `unreadOnly`, only the messages to the reader it has not read.
+    func messages(readerID: Int64, beforeID: Int64?, limit: Int, unreadOnly: Bool) async throws -> [MessageRecord]
+    /// Marks messages to the reader read (the listed ids, and every one up to `upToID` when
+    /// not 0); ids of other readers' messages are ignored. Returns how many were marked.
+    func markMessagesRead(readerID: Int64, ids: [Int64], upToID: Int64) async throws -> Int
+
     /// The secret called `name`, made by `make` and stored the first time it is asked for.
     func secret(named name: String, make: @escaping @Sendable () -> [UInt8]) async throws -> [UInt8]
 

@@ -45,3 +45,30 @@ public struct SessionRecord: Sendable, Hashable {
         self.revokedAtMs = revokedAtMs
     }
 }
+
+/// A reader's milestone in a piece of content.
+public struct MilestoneRecord: Sendable, Hashable {
+    public var readerID: Int64
+    public var contentID: String
+    /// 1 started, 2 completed (MilestoneStatus in Protos).
+    public var status: Int
+    public var score: Double
+    public var startedAtMs: Int64
+    public var updatedAtMs: Int64
+    public var completedAtMs: Int64
+    /// Application data, as a JSON object of strings.
+    public var attributesJSON: String
+}
+
+/// A message between a reader and the consultants.
+public struct MessageRecord: Sendable, Hashable {
+    public var id: Int64
+    public var readerID: Int64
+    /// 0 when the reader sent it.
+    public var consultantID: Int64
+    /// 1 reader to consultant, 2 consultant to reader (MessageDirection in Protos).
+    public var direction: Int
+    public var body: String
+    public var sentAtMs: Int64
+    public var readAtMs: Int64
+}

@@ -1,0 +1,80 @@
+extension SQLiteStore {
+    public func upsertMilestone(
+        readerID: Int64, contentID: String, status: Int, score: Double, attributesJSON: String
+    ) async throws -> (MilestoneRecord, created: Bool) {
+        try await writer.write { context in
+            let connection = context.connection
+            let before = try connection.queryFirst(SQL.milestone, [.integer(readerID), .text(contentID)], Self.milestoneRecord)
+            try connection.run(
+                SQL.upsertMilestone, .integer(readerID), .text(contentID), .integer(Int64(status)), .real(score),
+                .integer(context.nowMs), .text(attributesJSON)
+            )
+            let wasCompleted = before?.status == 2, isCompleted = status == 2
+            if wasCompleted != isCompleted {
+                try connection.run(SQL.addMilestonesCompleted, .integer(readerID), .integer(isCompleted ? 1 : -1))
+            }
+            guard let after = try connection.queryFirst(SQL.milestone, [.integer(readerID), .text(contentID)], Self.milestoneRecord) else {
+                throw StorageError(.sqlite, "the milestone just written is missing")
+            }
+            return (after, before == nil)
+        }
+    }
+
+    public func milestones(readerID: Int64, afterContentID: String, limit: Int) async throws -> [MilestoneRecord] {
+        try await read { connection in
+            try connection.query(SQL.milestonesPage, [.integer(readerID), .text(afterContentID), .integer(Int64(limit))], Self.milestoneRecord)
+        }
+    }
+
+    static func milestoneRecord(_ row: Statement) -> MilestoneRecord {
+        MilestoneRecord(
+            readerID: row.int64(0), contentID: row.string(1), status: row.int(2), score: row.double(3),
+            startedAtMs: row.int64(4), updatedAtMs: row.int64(5), completedAtMs: row.int64(6), attributesJSON: row.string(7)
+        )
+    }
+
+    public func sendMessage(readerID: Int64, consultantID: Int64, direction: Int, body: String) async throws -> MessageRecord {
+        try await writer.write { context in
+            let id = try context.connection.queryFirst(
+                SQL.insertMessage,
+                [.integer(readerID), .integer(consultantID), .integer(Int64(direction)), .text(body), .integer(context.nowMs)]
+            ) { $0.int64(0) }
+            guard let id else { throw StorageError(.sqlite, "INSERT … RETURNING gave no row") }
+            if direction == 2 { try context.connection.run(SQL.addUnreadMessages, .integer(readerID), .integer(1)) }
+            return MessageRecord(
+                id: id, readerID: readerID, consultantID: consultantID, direction: direction, body: body,
+                sentAtMs: context.nowMs, readAtMs: 0
+            )
+        }
+    }
+
+    public func messages(readerID: Int64, beforeID: Int64?, limit: Int, unreadOnly: Bool) async throws -> [MessageRecord] {
+        try await read { connection in
+            try connection.query(
+                SQL.messagesPage, [.integer(readerID), .integer(beforeID ?? .max), .integer(Int64(limit)), .integer(unreadOnly ? 1 : 0)]
+            ) { row in
+                MessageRecord(
+                    id: row.int64(0), readerID: row.int64(1), consultantID: row.int64(2), direction: row.int(3),
+                    body: row.string(4), sentAtMs: row.int64(5), readAtMs: row.int64(6)
+                )
+            }
+        }
+    }
+
+    public func markMessagesRead(readerID: Int64, ids: [Int64], upToID: Int64) async throws -> Int {
+        try await writer.write { context in
+            let connection = context.connection
+            var marked = 0
+            if upToID > 0 {
+                try connection.run(SQL.markMessagesReadUpTo, .integer(readerID), .integer(upToID), .integer(context.nowMs))
+                marked += connection.changes
+            }
+            for id in ids {
+                try connection.run(SQL.markMessageRead, .integer(readerID), .integer(id), .integer(context.nowMs))
+                marked += connection.changes
+            }
+            if marked > 0 { try connection.run(SQL.addUnreadMessages, .integer(readerID), .integer(Int64(-marked))) }
+            return marked
+        }
+    }
+}
