@@ -1,10 +1,10 @@
+import Foundation
 import LecternProtocol
 import LecternServer
 import LecternStorage
 
 /// `lectern.v1.ReaderService`, for reader tokens: every call acts on the reader of the
-/// token; a reader id in a request is never trusted. Today: Heartbeat, AppendEvents,
-/// ListMyEvents, GetMyState (milestones and messages come with the rest of issue 5).
+/// token; a reader id in a request is never trusted.
 public final class ReaderService: Sendable {
     private let store: any Store
     private let authenticator: Authenticator
@@ -33,6 +33,21 @@ public final class ReaderService: Sendable {
         }
         router.unary("/lectern.v1.ReaderService/GetMyState") { [self] (_: GetMyStateRequest, context) in
             try await getMyState(reader(context))
+        }
+        router.unary("/lectern.v1.ReaderService/UpsertMilestone") { [self] (request: UpsertMilestoneRequest, context) in
+            try await upsertMilestone(request, reader(context))
+        }
+        router.unary("/lectern.v1.ReaderService/ListMyMilestones") { [self] (request: ListMyMilestonesRequest, context) in
+            try await listMyMilestones(request, reader(context))
+        }
+        router.unary("/lectern.v1.ReaderService/SendMessage") { [self] (request: SendMessageRequest, context) in
+            try await sendMessage(request, reader(context))
+        }
+        router.unary("/lectern.v1.ReaderService/ListMyMessages") { [self] (request: ListMyMessagesRequest, context) in
+            try await listMyMessages(request, reader(context))
+        }
+        router.unary("/lectern.v1.ReaderService/MarkMessagesRead") { [self] (request: MarkMessagesReadRequest, context) in
+            try await markMessagesRead(request, reader(context))
         }
     }
 
@@ -126,6 +141,118 @@ public final class ReaderService: Sendable {
                 $0.unreadMessages = UInt32(clamping: state.unreadMessages)
                 $0.lastSeenAtMs = state.lastSeenAtMs
             }
+        }
+    }
+
+    func upsertMilestone(_ request: UpsertMilestoneRequest, _ reader: ReaderRecord) async throws -> UpsertMilestoneResponse {
+        var validation = Validation()
+        validation.length(request.contentID, "content_id", 1...256)
+        validation.require(request.status == .started || request.status == .completed, "status", "must be MILESTONE_STATUS_STARTED or MILESTONE_STATUS_COMPLETED")
+        validation.require(request.score.isFinite, "score", "must be a finite number")
+        validation.require(request.attributes.count <= 32, "attributes", "at most 32 entries, got \(request.attributes.count)")
+        for (key, value) in request.attributes.sorted(by: { $0.key < $1.key }) {
+            validation.require((1...64).contains(key.utf8.count), "attributes[\(key)]", "keys are 1 to 64 bytes")
+            validation.require(value.utf8.count <= 1024, "attributes[\(key)]", "values are at most 1,024 bytes")
+        }
+        try validation.check()
+        let json = request.attributes.isEmpty ? "" : try Self.json(request.attributes)
+        let (milestone, created) = try await storage {
+            try await store.upsertMilestone(
+                readerID: reader.id, contentID: request.contentID, status: Int(request.status.rawValue),
+                score: Double(request.score), attributesJSON: json
+            )
+        }
+        return UpsertMilestoneResponse.with {
+            $0.milestone = Self.message(milestone)
+            $0.created = created
+        }
+    }
+
+    func listMyMilestones(_ request: ListMyMilestonesRequest, _ reader: ReaderRecord) async throws -> ListMyMilestonesResponse {
+        var validation = Validation()
+        validation.require(request.pageSize <= 1_000, "page_size", "must be at most 1,000, got \(request.pageSize)")
+        try validation.check()
+        let after = request.pageToken.isEmpty ? "" : String(decoding: try pageTokens.bytes(of: request.pageToken, .myMilestones, owner: reader.id), as: UTF8.self)
+        let size = request.pageSize == 0 ? 100 : Int(request.pageSize)
+        let milestones = try await storage { try await store.milestones(readerID: reader.id, afterContentID: after, limit: size) }
+        return ListMyMilestonesResponse.with {
+            $0.milestones = milestones.map(Self.message)
+            if milestones.count == size, let last = milestones.last {
+                $0.nextPageToken = pageTokens.make(.myMilestones, owner: reader.id, position: Array(last.contentID.utf8))
+            }
+        }
+    }
+
+    func sendMessage(_ request: SendMessageRequest, _ reader: ReaderRecord) async throws -> SendMessageResponse {
+        var validation = Validation()
+        validation.length(request.body, "body", 1...4_096)
+        try validation.check()
+        let message = try await storage { try await store.sendMessage(readerID: reader.id, consultantID: 0, direction: 1, body: request.body) }
+        return SendMessageResponse.with { $0.message = Self.message(message) }
+    }
+
+    func listMyMessages(_ request: ListMyMessagesRequest, _ reader: ReaderRecord) async throws -> ListMyMessagesResponse {
+        var validation = Validation()
+        validation.require(request.pageSize <= 1_000, "page_size", "must be at most 1,000, got \(request.pageSize)")
+        try validation.check()
+        let before: Int64? = request.pageToken.isEmpty ? nil : try pageTokens.position(of: request.pageToken, .myMessages, owner: reader.id)
+        let size = request.pageSize == 0 ? 100 : Int(request.pageSize)
+        let messages = try await storage {
+            try await store.messages(readerID: reader.id, beforeID: before, limit: size, unreadOnly: request.unreadOnly)
+        }
+        return ListMyMessagesResponse.with {
+            $0.messages = messages.map(Self.message)
+            if messages.count == size, let last = messages.last {
+                $0.nextPageToken = pageTokens.make(.myMessages, owner: reader.id, position: last.id)
+            }
+        }
+    }
+
+    func markMessagesRead(_ request: MarkMessagesReadRequest, _ reader: ReaderRecord) async throws -> MarkMessagesReadResponse {
+        var validation = Validation()
+        validation.require(request.messageIDs.count <= 1_000, "message_ids", "at most 1,000 ids, got \(request.messageIDs.count)")
+        validation.require(request.upToMessageID >= 0, "up_to_message_id", "must not be negative")
+        try validation.check()
+        let marked = try await storage {
+            try await store.markMessagesRead(readerID: reader.id, ids: request.messageIDs, upToID: request.upToMessageID)
+        }
+        return MarkMessagesReadResponse.with { $0.marked = UInt32(clamping: marked) }
+    }
+
+    static func json(_ attributes: [String: String]) throws -> String {
+        let data = try JSONSerialization.data(withJSONObject: attributes, options: [.sortedKeys])
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func attributes(_ json: String) -> [String: String] {
+        guard let data = json.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: String]
+        else { return [:] }
+        return object
+    }
+
+    static func message(_ milestone: MilestoneRecord) -> Milestone {
+        Milestone.with {
+            $0.readerID = milestone.readerID
+            $0.contentID = milestone.contentID
+            $0.status = MilestoneStatus(rawValue: Int32(milestone.status))
+            $0.score = Float(milestone.score)
+            $0.startedAtMs = milestone.startedAtMs
+            $0.updatedAtMs = milestone.updatedAtMs
+            $0.completedAtMs = milestone.completedAtMs
+            $0.attributes = attributes(milestone.attributesJSON)
+        }
+    }
+
+    static func message(_ message: MessageRecord) -> ChatMessage {
+        ChatMessage.with {
+            $0.id = message.id
+            $0.readerID = message.readerID
+            $0.consultantID = message.consultantID
+            $0.direction = MessageDirection(rawValue: Int32(message.direction))
+            $0.body = message.body
+            $0.sentAtMs = message.sentAtMs
+            $0.readAtMs = message.readAtMs
         }
     }
 

@@ -103,6 +103,61 @@ struct ReaderServiceTests {
         }
     }
 
+    @Test("milestones: created, completed, paged with signed tokens, invisible to other readers")
+    func milestones() async throws {
+        try await withAuthServer { auth, _, _ in
+            let reader = ReaderClient(auth.client)
+            let ada = try await signUp(auth, "ada"), bob = try await signUp(auth, "bob")
+            let started = try await reader.upsertMilestone(.with {
+                $0.contentID = "ch-01"; $0.status = .started; $0.attributes = ["attempt": "1", "é": "ü"]
+            }, options: ada)
+            #expect(started.created && started.milestone?.status == .started)
+            let done = try await reader.upsertMilestone(.with { $0.contentID = "ch-01"; $0.status = .completed; $0.score = 92.5 }, options: ada)
+            #expect(!done.created && done.milestone?.score == 92.5 && done.milestone?.attributes == ["attempt": "1", "é": "ü"])
+            for index in 2...5 {
+                _ = try await reader.upsertMilestone(.with { $0.contentID = "ch-0\(index)"; $0.status = .started }, options: ada)
+            }
+            #expect(try await reader.getMyState(options: ada).state?.milestonesCompleted == 1)
+            let first = try await reader.listMyMilestones(.with { $0.pageSize = 3 }, options: ada)
+            let second = try await reader.listMyMilestones(.with { $0.pageSize = 3; $0.pageToken = first.nextPageToken }, options: ada)
+            #expect((first.milestones + second.milestones).map(\.contentID) == ["ch-01", "ch-02", "ch-03", "ch-04", "ch-05"])
+            #expect(second.nextPageToken.isEmpty)
+            #expect(try await reader.listMyMilestones(ListMyMilestonesRequest(), options: bob).milestones.isEmpty)
+            let stolen = await status { _ = try await reader.listMyMilestones(.with { $0.pageToken = first.nextPageToken }, options: bob) }
+            #expect(stolen?.code == .invalidArgument)
+            let bad = await status {
+                _ = try await reader.upsertMilestone(.with {
+                    $0.contentID = ""; $0.status = .unspecified
+                    $0.attributes = Dictionary(uniqueKeysWithValues: (0..<33).map { ("k\($0)", "v") })
+                }, options: ada)
+            }
+            let fields = Set(bad?.details?.fieldViolations.map { $0.field } ?? [])
+            #expect(fields == ["content_id", "status", "attributes"])
+        }
+    }
+
+    @Test("messages: a reader sends, reads its own conversation only, and marks only its own read")
+    func messages() async throws {
+        try await withAuthServer { auth, store, _ in
+            let reader = ReaderClient(auth.client)
+            let ada = try await signUp(auth, "ada"), bob = try await signUp(auth, "bob")
+            let sent = try #require(try await reader.sendMessage(.with { $0.body = "I am stuck on chapter 2" }, options: ada).message)
+            #expect(sent.direction == .readerToConsultant && sent.consultantID == 0)
+            let adaID = sent.readerID
+            let reply = try await store.sendMessage(readerID: adaID, consultantID: 1, direction: 2, body: "Try the summary first")
+            #expect(try await reader.getMyState(options: ada).state?.unreadMessages == 1)
+            let unread = try await reader.listMyMessages(.with { $0.unreadOnly = true }, options: ada)
+            #expect(unread.messages.map(\.body) == ["Try the summary first"])
+            #expect(try await reader.listMyMessages(ListMyMessagesRequest(), options: bob).messages.isEmpty)
+            // Bob marking Ada's message changes nothing.
+            #expect(try await reader.markMessagesRead(.with { $0.messageIDs = [reply.id] }, options: bob).marked == 0)
+            #expect(try await reader.markMessagesRead(.with { $0.messageIDs = [reply.id] }, options: ada).marked == 1)
+            #expect(try await reader.getMyState(options: ada).state?.unreadMessages == 0)
+            let empty = await status { _ = try await reader.sendMessage(SendMessageRequest(), options: ada) }
+            #expect(empty?.details?.fieldViolations.first?.field == "body")
+        }
+    }
+
     @Test("callers that are not readers are refused")
     func onlyReaders() async throws {
         try await withAuthServer { auth, store, _ in
