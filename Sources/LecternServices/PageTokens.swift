@@ -11,6 +11,10 @@ struct PageTokens: Sendable {
         case myEvents = 1
         case myMilestones = 2
         case myMessages = 3
+        case readers = 4
+        case readerEvents = 5
+        case readerMilestones = 6
+        case conversation = 7
     }
 
     let key: [UInt8]

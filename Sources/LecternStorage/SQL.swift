@@ -81,6 +81,19 @@ enum SQL {
         ON CONFLICT (reader_id) DO UPDATE SET unread_messages = max(0, unread_messages + ?2)
         """
 
+    static let readersPage = """
+        SELECT id, email, display_name, password_hash, status, created_at_ms, last_seen_at_ms
+        FROM readers WHERE id > ?1 AND (?2 = 0 OR status = ?2) ORDER BY id LIMIT ?3
+        """
+    static let insertAudit = """
+        INSERT INTO audit_log (at_ms, actor_kind, actor_id, action, reader_id, peer_pid, peer_uid, detail)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+        """
+    static let auditByReader = """
+        SELECT id, at_ms, actor_kind, actor_id, action, reader_id, peer_pid, peer_uid, detail
+        FROM audit_log WHERE reader_id = ? AND id < ? ORDER BY id DESC LIMIT ?
+        """
+
     static let insertEvent = """
         INSERT INTO events (reader_id, client_session_id, sequence, type, occurred_at_ms, received_at_ms, content_id, progress, payload)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -127,6 +140,7 @@ enum SQL {
         ("insertConsultant", insertConsultant), ("consultantByID", consultantByID), ("consultantByEmail", consultantByEmail),
         ("insertSession", insertSession), ("sessionByHash", sessionByHash), ("revokeSession", revokeSession),
         ("secretByName", secretByName), ("insertSecret", insertSecret),
+        ("readersPage", readersPage), ("insertAudit", insertAudit), ("auditByReader", auditByReader),
         ("milestone", milestone), ("upsertMilestone", upsertMilestone), ("milestonesPage", milestonesPage),
         ("addMilestonesCompleted", addMilestonesCompleted),
         ("insertMessage", insertMessage), ("messagesPage", messagesPage), ("markMessageRead", markMessageRead),

@@ -49,6 +49,14 @@ public protocol Store: Sendable {
     /// not 0); ids of other readers' messages are ignored. Returns how many were marked.
     func markMessagesRead(readerID: Int64, ids: [Int64], upToID: Int64) async throws -> Int
 
+    /// Readers in id order after `afterID`, with `status` (any when 0).
+    func readers(afterID: Int64, status: Int, limit: Int) async throws -> [ReaderRecord]
+
+    /// Appends an audit row (stamped with the commit's time) and returns it.
+    func audit(_ entry: AuditRecord) async throws -> AuditRecord
+    /// The audit rows about one reader, newest first, with ids below `beforeID` (all when nil).
+    func auditEntries(readerID: Int64, beforeID: Int64?, limit: Int) async throws -> [AuditRecord]
+
     /// The secret called `name`, made by `make` and stored the first time it is asked for.
     func secret(named name: String, make: @escaping @Sendable () -> [UInt8]) async throws -> [UInt8]
 

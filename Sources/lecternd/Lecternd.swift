@@ -72,13 +72,16 @@ struct Lecternd: AsyncParsableCommand {
         serverConfiguration.idleTimeout = .seconds(idleTimeoutSeconds)
         serverConfiguration.shutdownGracePeriod = .seconds(shutdownGraceSeconds)
 
-        let health = HealthService(services: ["lectern.v1.HealthService", "lectern.v1.AuthService", "lectern.v1.ReaderService"])
+        let health = HealthService(services: [
+            "lectern.v1.HealthService", "lectern.v1.AuthService", "lectern.v1.ReaderService", "lectern.v1.ConsultantService",
+        ])
         let auth = try AuthService(store: store)
         let readers = try await ReaderService(store: store, authenticator: auth.authenticator, presence: Presence())
         var router = RPCRouter()
         health.register(on: &router)
         auth.register(on: &router)
         readers.register(on: &router)
+        try await ConsultantService(store: store, authenticator: auth.authenticator).register(on: &router)
         let server = RPCServer(configuration: serverConfiguration, router: router, logger: logger)
 
         let group = ServiceGroup(

@@ -72,3 +72,31 @@ public struct MessageRecord: Sendable, Hashable {
     public var sentAtMs: Int64
     public var readAtMs: Int64
 }
+
+/// One audited action: who looked at or changed what, when, from which process.
+public struct AuditRecord: Sendable, Hashable {
+    public var id: Int64
+    public var atMs: Int64
+    /// 1 consultant, 2 socket owner, 3 service key (ActorKind in Protos).
+    public var actorKind: Int
+    public var actorID: Int64
+    /// The RPC, such as "ConsultantService.ListReaderEvents".
+    public var action: String
+    /// The reader concerned, or 0.
+    public var readerID: Int64
+    public var peerPID: Int32
+    public var peerUID: UInt32
+    public var detail: String
+
+    public init(id: Int64 = 0, atMs: Int64 = 0, actorKind: Int, actorID: Int64, action: String, readerID: Int64, peerPID: Int32, peerUID: UInt32, detail: String = "") {
+        self.id = id
+        self.atMs = atMs
+        self.actorKind = actorKind
+        self.actorID = actorID
+        self.action = action
+        self.readerID = readerID
+        self.peerPID = peerPID
+        self.peerUID = peerUID
+        self.detail = detail
+    }
+}

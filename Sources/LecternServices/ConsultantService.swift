@@ -1,0 +1,185 @@
+import LecternProtocol
+import LecternServer
+import LecternStorage
+
+/// `lectern.v1.ConsultantService`, for consultant tokens. Every read of a reader's data
+/// leaves an audit row (consultant, action, reader, peer, time) before the data is returned.
+/// Viewers read; sending a message takes the supervisor role. Today: ListReaders,
+/// GetReader, ListReaderEvents, ListReaderMilestones, SendMessage, ListConversation.
+public final class ConsultantService: Sendable {
+    private let store: any Store
+    private let authenticator: Authenticator
+    private let pageTokens: PageTokens
+
+    public init(store: any Store, authenticator: Authenticator) async throws {
+        self.store = store
+        self.authenticator = authenticator
+        pageTokens = PageTokens(key: try await store.secret(named: "page-tokens", make: PageTokens.newKey))
+    }
+
+    public func register(on router: inout RPCRouter) {
+        router.unary("/lectern.v1.ConsultantService/ListReaders") { [self] (request: ListReadersRequest, context) in
+            try await listReaders(request, context)
+        }
+        router.unary("/lectern.v1.ConsultantService/GetReader") { [self] (request: GetReaderRequest, context) in
+            try await getReader(request, context)
+        }
+        router.unary("/lectern.v1.ConsultantService/ListReaderEvents") { [self] (request: ListReaderEventsRequest, context) in
+            try await listReaderEvents(request, context)
+        }
+        router.unary("/lectern.v1.ConsultantService/ListReaderMilestones") { [self] (request: ListReaderMilestonesRequest, context) in
+            try await listReaderMilestones(request, context)
+        }
+        router.unary("/lectern.v1.ConsultantService/SendMessage") { [self] (request: SendMessageToReaderRequest, context) in
+            try await sendMessage(request, context)
+        }
+        router.unary("/lectern.v1.ConsultantService/ListConversation") { [self] (request: ListConversationRequest, context) in
+            try await listConversation(request, context)
+        }
+    }
+
+    /// The consultant of the call's token, with at least `role`, and the reader the request
+    /// names (which must exist); the look is audited before anything is returned.
+    private func authorize(
+        _ context: ServerContext, role: ConsultantRole = .viewer, action: String, readerID: Int64?, detail: String = ""
+    ) async throws -> (ConsultantRecord, ReaderRecord?) {
+        guard case .consultant(let consultant) = try await authenticator.authenticate(context) else {
+            throw RPCError(.permissionDenied, "ConsultantService takes a consultant's token")
+        }
+        guard consultant.role >= Int(role.rawValue) else {
+            throw RPCError(.permissionDenied, "\(action) needs the \(role) role")
+        }
+        var reader: ReaderRecord?
+        if let readerID {
+            guard readerID > 0 else { throw RPCError(.invalidArgument, "reader_id: must be a reader's id") }
+            reader = try await storage { try await store.reader(id: readerID) }
+            guard reader != nil else { throw RPCError(.notFound, "reader_id: no reader \(readerID)") }
+        }
+        _ = try await storage {
+            try await store.audit(AuditRecord(
+                actorKind: 1, actorID: consultant.id, action: "ConsultantService.\(action)", readerID: readerID ?? 0,
+                peerPID: context.peer.pid, peerUID: context.peer.uid, detail: detail
+            ))
+        }
+        return (consultant, reader)
+    }
+
+    private func pageSize(_ size: UInt32) throws -> Int {
+        guard size <= 1_000 else { throw RPCError(.invalidArgument, "page_size: must be at most 1,000, got \(size)") }
+        return size == 0 ? 100 : Int(size)
+    }
+
+    /// A token position for a list about one reader: the reader's id, then the position.
+    private func readerPosition(_ token: String, _ scope: PageTokens.Scope, consultant: Int64, reader: Int64) throws -> [UInt8]? {
+        guard !token.isEmpty else { return nil }
+        let bytes = try pageTokens.bytes(of: token, scope, owner: consultant)
+        guard bytes.count >= 8, bytes[0..<8].reduce(Int64(0), { $0 << 8 | Int64($1) }) == reader else {
+            throw RPCError(.invalidArgument, "page_token: not a page token of this reader's list")
+        }
+        return Array(bytes[8...])
+    }
+
+    private func readerToken(_ scope: PageTokens.Scope, consultant: Int64, reader: Int64, position: [UInt8]) -> String {
+        pageTokens.make(scope, owner: consultant, position: withUnsafeBytes(of: reader.bigEndian, Array.init) + position)
+    }
+
+    private static func int64(_ bytes: [UInt8]) throws -> Int64 {
+        guard bytes.count == 8 else { throw RPCError(.invalidArgument, "page_token: not a page token of this list") }
+        return bytes.reduce(Int64(0)) { $0 << 8 | Int64($1) }
+    }
+
+    // MARK: RPCs
+
+    func listReaders(_ request: ListReadersRequest, _ context: ServerContext) async throws -> ListReadersResponse {
+        let size = try pageSize(request.pageSize)
+        guard request.query.isEmpty, !request.onlineOnly else {
+            throw RPCError(.unimplemented, "query and online_only filters are not served yet; list without them")
+        }
+        let (consultant, _) = try await authorize(context, action: "ListReaders", readerID: nil, detail: "status=\(request.status.rawValue)")
+        let after: Int64 = request.pageToken.isEmpty ? 0 : try pageTokens.position(of: request.pageToken, .readers, owner: consultant.id)
+        let readers = try await storage { try await store.readers(afterID: after, status: Int(request.status.rawValue), limit: size) }
+        return ListReadersResponse.with {
+            $0.readers = readers.map(AuthService.message)
+            if readers.count == size, let last = readers.last {
+                $0.nextPageToken = pageTokens.make(.readers, owner: consultant.id, position: last.id)
+            }
+        }
+    }
+
+    func getReader(_ request: GetReaderRequest, _ context: ServerContext) async throws -> GetReaderResponse {
+        let (_, reader) = try await authorize(context, action: "GetReader", readerID: request.readerID)
+        let state = try await storage { try await store.readerState(readerID: request.readerID) }
+        return GetReaderResponse.with {
+            $0.reader = reader.map(AuthService.message)
+            $0.state = state.map { state in
+                ReaderState.with {
+                    $0.readerID = state.readerID
+                    $0.eventCount = UInt64(max(0, state.eventCount))
+                    $0.lastEventAtMs = state.lastEventAtMs
+                    $0.lastEventType = state.lastEventType
+                    $0.currentContentID = state.currentContentID
+                    $0.progress = state.progress
+                    $0.milestonesCompleted = UInt32(clamping: state.milestonesCompleted)
+                    $0.unreadMessages = UInt32(clamping: state.unreadMessages)
+                    $0.lastSeenAtMs = state.lastSeenAtMs
+                }
+            }
+        }
+    }
+
+    func listReaderEvents(_ request: ListReaderEventsRequest, _ context: ServerContext) async throws -> ListReaderEventsResponse {
+        let size = try pageSize(request.pageSize)
+        guard request.untilMs == 0 else { throw RPCError(.unimplemented, "until_ms is not served yet; page back with page_token") }
+        let (consultant, _) = try await authorize(context, action: "ListReaderEvents", readerID: request.readerID)
+        let before = try readerPosition(request.pageToken, .readerEvents, consultant: consultant.id, reader: request.readerID).map(Self.int64)
+        let events = try await storage {
+            try await store.events(readerID: request.readerID, beforeID: before, limit: size, sinceMs: request.sinceMs, types: request.types)
+        }
+        return ListReaderEventsResponse.with {
+            $0.events = events.map(ReaderService.message)
+            if events.count == size, let last = events.last {
+                $0.nextPageToken = readerToken(.readerEvents, consultant: consultant.id, reader: request.readerID,
+                                               position: withUnsafeBytes(of: last.id.bigEndian, Array.init))
+            }
+        }
+    }
+
+    func listReaderMilestones(_ request: ListReaderMilestonesRequest, _ context: ServerContext) async throws -> ListReaderMilestonesResponse {
+        let size = try pageSize(request.pageSize)
+        let (consultant, _) = try await authorize(context, action: "ListReaderMilestones", readerID: request.readerID)
+        let after = try readerPosition(request.pageToken, .readerMilestones, consultant: consultant.id, reader: request.readerID)
+            .map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let milestones = try await storage { try await store.milestones(readerID: request.readerID, afterContentID: after, limit: size) }
+        return ListReaderMilestonesResponse.with {
+            $0.milestones = milestones.map(ReaderService.message)
+            if milestones.count == size, let last = milestones.last {
+                $0.nextPageToken = readerToken(.readerMilestones, consultant: consultant.id, reader: request.readerID, position: Array(last.contentID.utf8))
+            }
+        }
+    }
+
+    func sendMessage(_ request: SendMessageToReaderRequest, _ context: ServerContext) async throws -> SendMessageToReaderResponse {
+        var validation = Validation()
+        validation.length(request.body, "body", 1...4_096)
+        try validation.check()
+        let (consultant, _) = try await authorize(context, role: .supervisor, action: "SendMessage", readerID: request.readerID)
+        let message = try await storage {
+            try await store.sendMessage(readerID: request.readerID, consultantID: consultant.id, direction: 2, body: request.body)
+        }
+        return SendMessageToReaderResponse.with { $0.message = ReaderService.message(message) }
+    }
+
+    func listConversation(_ request: ListConversationRequest, _ context: ServerContext) async throws -> ListConversationResponse {
+        let size = try pageSize(request.pageSize)
+        let (consultant, _) = try await authorize(context, action: "ListConversation", readerID: request.readerID)
+        let before = try readerPosition(request.pageToken, .conversation, consultant: consultant.id, reader: request.readerID).map(Self.int64)
+        let messages = try await storage { try await store.messages(readerID: request.readerID, beforeID: before, limit: size, unreadOnly: false) }
+        return ListConversationResponse.with {
+            $0.messages = messages.map(ReaderService.message)
+            if messages.count == size, let last = messages.last {
+                $0.nextPageToken = readerToken(.conversation, consultant: consultant.id, reader: request.readerID,
+                                               position: withUnsafeBytes(of: last.id.bigEndian, Array.init))
+            }
+        }
+    }
+}
