@@ -94,6 +94,15 @@ enum SQL {
         FROM audit_log WHERE reader_id = ? AND id < ? ORDER BY id DESC LIMIT ?
         """
 
+    static let setConsultantRole = """
+        UPDATE consultants SET role = ? WHERE id = ?
+        RETURNING id, email, display_name, password_hash, role, created_at_ms
+        """
+    static let auditPage = """
+        SELECT id, at_ms, actor_kind, actor_id, action, reader_id, peer_pid, peer_uid, detail
+        FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?
+        """
+
     static let insertEvent = """
         INSERT INTO events (reader_id, client_session_id, sequence, type, occurred_at_ms, received_at_ms, content_id, progress, payload)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -141,6 +150,7 @@ enum SQL {
         ("insertSession", insertSession), ("sessionByHash", sessionByHash), ("revokeSession", revokeSession),
         ("secretByName", secretByName), ("insertSecret", insertSecret),
         ("readersPage", readersPage), ("insertAudit", insertAudit), ("auditByReader", auditByReader),
+        ("setConsultantRole", setConsultantRole), ("auditPage", auditPage),
         ("milestone", milestone), ("upsertMilestone", upsertMilestone), ("milestonesPage", milestonesPage),
         ("addMilestonesCompleted", addMilestonesCompleted),
         ("insertMessage", insertMessage), ("messagesPage", messagesPage), ("markMessageRead", markMessageRead),

@@ -20,15 +20,28 @@ extension SQLiteStore {
         }
     }
 
-    public func auditEntries(readerID: Int64, beforeID: Int64?, limit: Int) async throws -> [AuditRecord] {
+    public func auditEntries(readerID: Int64?, beforeID: Int64?, limit: Int) async throws -> [AuditRecord] {
         try await read { connection in
-            try connection.query(SQL.auditByReader, [.integer(readerID), .integer(beforeID ?? .max), .integer(Int64(limit))]) { row in
+            let (sql, values): (String, [SQLValue]) = if let readerID {
+                (SQL.auditByReader, [.integer(readerID), .integer(beforeID ?? .max), .integer(Int64(limit))])
+            } else {
+                (SQL.auditPage, [.integer(beforeID ?? .max), .integer(Int64(limit))])
+            }
+            return try connection.query(sql, values) { row in
                 AuditRecord(
                     id: row.int64(0), atMs: row.int64(1), actorKind: row.int(2), actorID: row.int64(3), action: row.string(4),
                     readerID: row.int64(5), peerPID: Int32(truncatingIfNeeded: row.int64(6)),
                     peerUID: UInt32(truncatingIfNeeded: row.int64(7)), detail: row.string(8)
                 )
             }
+        }
+    }
+}
+
+extension SQLiteStore {
+    public func setConsultantRole(id: Int64, role: Int) async throws -> ConsultantRecord? {
+        try await writer.write { context in
+            try context.connection.queryFirst(SQL.setConsultantRole, [.integer(Int64(role)), .integer(id)], Self.consultantRecord)
         }
     }
 }

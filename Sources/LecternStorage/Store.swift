@@ -54,8 +54,11 @@ public protocol Store: Sendable {
 
     /// Appends an audit row (stamped with the commit's time) and returns it.
     func audit(_ entry: AuditRecord) async throws -> AuditRecord
-    /// The audit rows about one reader, newest first, with ids below `beforeID` (all when nil).
-    func auditEntries(readerID: Int64, beforeID: Int64?, limit: Int) async throws -> [AuditRecord]
+    /// The audit rows about one reader (every row when `readerID` is nil), newest first,
+    /// with ids below `beforeID` (all when nil).
+    func auditEntries(readerID: Int64?, beforeID: Int64?, limit: Int) async throws -> [AuditRecord]
+    /// Sets a consultant's role; nil when there is no such consultant.
+    func setConsultantRole(id: Int64, role: Int) async throws -> ConsultantRecord?
 
     /// The secret called `name`, made by `make` and stored the first time it is asked for.
     func secret(named name: String, make: @escaping @Sendable () -> [UInt8]) async throws -> [UInt8]

@@ -9,7 +9,7 @@ struct Lectern: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lectern",
         abstract: "Talk to a running lecternd.",
-        subcommands: [Health.self, SignUp.self, Login.self, WhoAmI.self, Logout.self]
+        subcommands: [Health.self, SignUp.self, Login.self, WhoAmI.self, Logout.self, Admin.self]
     )
 
     struct Connection: ParsableArguments {
@@ -157,6 +157,61 @@ extension Lectern {
             _ = try await call { try await AuthClient(connection.client()).logout(options: options) }
             TokenFile.remove()
             if !connection.json { print("logged out") }
+        }
+    }
+}
+
+extension Lectern {
+    struct Admin: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Administration: as an admin consultant (saved token or LECTERN_TOKEN) or as the socket's owner.",
+            subcommands: [Bootstrap.self, Backup.self]
+        )
+
+        struct Bootstrap: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Create the first admin consultant; run as the user lecternd runs as, with no token.")
+
+            @OptionGroup var connection: Connection
+            @Option(help: "The admin's email.") var email: String
+            @Option(help: "The admin's name.") var name: String
+            @OptionGroup var password: Password
+
+            func run() async throws {
+                let request = CreateConsultantRequest.with {
+                    $0.email = email
+                    $0.password = (try? password.value()) ?? ""
+                    $0.displayName = name
+                    $0.role = .admin
+                }
+                // Deliberately no token: the server recognises its socket's owner.
+                let response = try await call { try await AdminClient(connection.client()).createConsultant(request, options: connection.options) }
+                let consultant = response.consultant ?? Consultant()
+                print(connection.json ? #"{"consultant_id":\#(consultant.id),"email":"\#(consultant.email)"}"# : "created admin \(consultant.id) <\(consultant.email)>")
+            }
+        }
+
+        struct Backup: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Copy the database to a new file while it keeps serving, with a progress bar.")
+
+            @OptionGroup var connection: Connection
+            @Argument(help: "Absolute path of the backup file to create.") var destination: String
+
+            func run() async throws {
+                let options = (try? connection.authorized()) ?? CallOptions()
+                let request = BackupRequest.with { $0.destinationPath = destination }
+                try await call {
+                    for try await step in try await AdminClient(connection.client()).backup(request, options: options) {
+                        let fraction = step.pagesTotal == 0 ? 1 : Double(step.pagesCopied) / Double(step.pagesTotal)
+                        let bar = String(repeating: "#", count: Int(fraction * 30)) + String(repeating: ".", count: 30 - Int(fraction * 30))
+                        if connection.json {
+                            print(#"{"pages_copied":\#(step.pagesCopied),"pages_total":\#(step.pagesTotal),"done":\#(step.done)}"#)
+                        } else {
+                            FileHandle.standardOutput.write(Data("\r[\(bar)] \(step.pagesCopied)/\(step.pagesTotal) pages".utf8))
+                            if step.done { print("\nbackup written to \(destination)") }
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -74,6 +74,7 @@ struct Lecternd: AsyncParsableCommand {
 
         let health = HealthService(services: [
             "lectern.v1.HealthService", "lectern.v1.AuthService", "lectern.v1.ReaderService", "lectern.v1.ConsultantService",
+            "lectern.v1.AdminService",
         ])
         let auth = try AuthService(store: store)
         let readers = try await ReaderService(store: store, authenticator: auth.authenticator, presence: Presence())
@@ -82,6 +83,7 @@ struct Lecternd: AsyncParsableCommand {
         auth.register(on: &router)
         readers.register(on: &router)
         try await ConsultantService(store: store, authenticator: auth.authenticator).register(on: &router)
+        AdminService(store: store, authenticator: auth.authenticator).register(on: &router)
         let server = RPCServer(configuration: serverConfiguration, router: router, logger: logger)
 
         let group = ServiceGroup(

@@ -31,6 +31,7 @@ func withAuthServer<T>(_ body: (AuthClient, SQLiteStore, TestClock) async throws
     auth.register(on: &router)
     readers.register(on: &router)
     try await ConsultantService(store: store, authenticator: auth.authenticator).register(on: &router)
+    AdminService(store: store, authenticator: auth.authenticator, passwordStrength: .minimum).register(on: &router)
     var serverConfiguration = RPCServerConfiguration(socketPath: directory + "/s.sock")
     serverConfiguration.eventLoopThreads = 1
     let server = RPCServer(configuration: serverConfiguration, router: router, logger: Logger(label: "test"))

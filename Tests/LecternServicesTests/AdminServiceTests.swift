@@ -1,0 +1,75 @@
+import Foundation
+import LecternClient
+import LecternProtocol
+import LecternStorage
+import Testing
+@testable import LecternServices
+
+@Suite("AdminService over a real socket")
+struct AdminServiceTests {
+    private func status(_ body: () async throws -> Void) async -> RPCStatusCode {
+        do {
+            try await body()
+            return .ok
+        } catch let error as RPCError {
+            return error.code
+        } catch {
+            return .unknown
+        }
+    }
+
+    @Test("the socket's owner bootstraps the first admin, who then manages roles; every action is audited")
+    func bootstrap() async throws {
+        try await withAuthServer { auth, _, _ in
+            let admin = AdminClient(auth.client)
+            // No token: this test process owns the socket.
+            let first = try #require(try await admin.createConsultant(.with {
+                $0.email = "Root@Staff.org"; $0.password = "a long admin password"; $0.displayName = "Root"; $0.role = .admin
+            }).consultant)
+            #expect(first.email == "root@staff.org" && first.role == .admin)
+            let token = try await auth.login(.with { $0.email = "root@staff.org"; $0.password = "a long admin password"; $0.accountKind = .consultant }).token
+            let viewer = try #require(try await admin.createConsultant(.with {
+                $0.email = "vic@staff.org"; $0.password = "viewer password"; $0.displayName = "Vic"; $0.role = .viewer
+            }, options: .bearer(token)).consultant)
+            let promoted = try await admin.setConsultantRole(.with { $0.consultantID = viewer.id; $0.role = .supervisor }, options: .bearer(token))
+            #expect(promoted.consultant?.role == .supervisor)
+            #expect(await status { _ = try await admin.setConsultantRole(.with { $0.consultantID = 999; $0.role = .viewer }, options: .bearer(token)) } == .notFound)
+
+            let log = try await admin.listAuditLog(ListAuditLogRequest(), options: .bearer(token))
+            #expect(log.entries.map(\.action).prefix(3) == ["AdminService.ListAuditLog", "AdminService.SetConsultantRole", "AdminService.SetConsultantRole"])
+            #expect(log.entries.last?.actorKind == .socketOwner && log.entries.last?.action == "AdminService.CreateConsultant")
+
+            let vicToken = try await auth.login(.with { $0.email = "vic@staff.org"; $0.password = "viewer password"; $0.accountKind = .consultant }).token
+            #expect(await status { _ = try await admin.stats(options: .bearer(vicToken)) } == .permissionDenied)
+            let reader = try await auth.signUp(.with { $0.email = "ada@example.org"; $0.password = "reader password"; $0.displayName = "Ada" })
+            #expect(await status { _ = try await admin.stats(options: .bearer(reader.token)) } == .permissionDenied)
+            #expect(try await admin.stats(options: .bearer(token)).pageCount > 0)
+        }
+    }
+
+    @Test("an online backup over RPC streams its progress and opens as a sound database")
+    func backup() async throws {
+        try await withAuthServer { auth, _, _ in
+            let admin = AdminClient(auth.client), readers = ReaderClient(auth.client)
+            let ada = try await auth.signUp(.with { $0.email = "ada@example.org"; $0.password = "reader password"; $0.displayName = "Ada" })
+            _ = try await readers.appendEvents(.with {
+                $0.events = (1...500).map { (n: UInt64) in EventInput.with { $0.clientSessionID = "t"; $0.sequence = n; $0.type = "page_view"; $0.payload = [UInt8](repeating: 1, count: 200) } }
+            }, options: .bearer(ada.token))
+            let directory = "/tmp/lb-\(UUID().uuidString.prefix(8))"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            var steps: [BackupProgress] = []
+            for try await step in try await admin.backup(.with { $0.destinationPath = directory + "/copy.db"; $0.pagesPerStep = 8 }) {
+                steps.append(step)
+            }
+            #expect(steps.count > 2 && steps.last?.done == true)
+            #expect(steps.last?.pagesCopied == steps.last?.pagesTotal)
+            let copy = try await SQLiteStore.open(StoreConfiguration(path: directory + "/copy.db"))
+            #expect(try await copy.integrityCheck() == ["ok"])
+            #expect(try await copy.readerState(readerID: ada.reader?.id ?? 0)?.eventCount == 500)
+            await copy.close()
+            #expect(await status { for try await _ in try await admin.backup(.with { $0.destinationPath = directory + "/copy.db" }) {} } == .alreadyExists)
+            #expect(await status { for try await _ in try await admin.backup(.with { $0.destinationPath = "relative.db" }) {} } == .invalidArgument)
+        }
+    }
+}
