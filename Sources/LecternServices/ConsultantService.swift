@@ -5,21 +5,27 @@ import LecternStorage
 /// `lectern.v1.ConsultantService`, for consultant tokens. Every read of a reader's data
 /// leaves an audit row (consultant, action, reader, peer, time) before the data is returned.
 /// Viewers read; sending a message takes the supervisor role. Today: ListReaders,
-/// GetReader, ListReaderEvents, ListReaderMilestones, SendMessage, ListConversation.
+/// ListActiveReaders, GetReader, ListReaderEvents, ListReaderMilestones, SendMessage,
+/// ListConversation.
 public final class ConsultantService: Sendable {
     private let store: any Store
     private let authenticator: Authenticator
     private let pageTokens: PageTokens
+    private let presence: Presence
 
-    public init(store: any Store, authenticator: Authenticator) async throws {
+    public init(store: any Store, authenticator: Authenticator, presence: Presence) async throws {
         self.store = store
         self.authenticator = authenticator
+        self.presence = presence
         pageTokens = PageTokens(key: try await store.secret(named: "page-tokens", make: PageTokens.newKey))
     }
 
     public func register(on router: inout RPCRouter) {
         router.unary("/lectern.v1.ConsultantService/ListReaders") { [self] (request: ListReadersRequest, context) in
             try await listReaders(request, context)
+        }
+        router.unary("/lectern.v1.ConsultantService/ListActiveReaders") { [self] (request: ListActiveReadersRequest, context) in
+            try await listActiveReaders(request, context)
         }
         router.unary("/lectern.v1.ConsultantService/GetReader") { [self] (request: GetReaderRequest, context) in
             try await getReader(request, context)
@@ -102,6 +108,34 @@ public final class ConsultantService: Sendable {
             $0.readers = readers.map(AuthService.message)
             if readers.count == size, let last = readers.last {
                 $0.nextPageToken = pageTokens.make(.readers, owner: consultant.id, position: last.id)
+            }
+        }
+    }
+
+    /// Readers online now, most recently seen first. The set changes between pages, so a
+    /// page token is an offset into it: a reader may appear on two pages or be skipped as
+    /// others come and go.
+    func listActiveReaders(_ request: ListActiveReadersRequest, _ context: ServerContext) async throws -> ListActiveReadersResponse {
+        let size = try pageSize(request.pageSize)
+        let (consultant, _) = try await authorize(context, action: "ListActiveReaders", readerID: nil)
+        let offset = request.pageToken.isEmpty ? 0 : Int(try pageTokens.position(of: request.pageToken, .activeReaders, owner: consultant.id))
+        let online = presence.online(nowMs: authenticator.nowMs())
+        let page = online.dropFirst(offset).prefix(size)
+        var readers: [ActiveReader] = []
+        for entry in page {
+            guard let reader = try await storage({ try await store.reader(id: entry.readerID) }) else { continue }
+            readers.append(ActiveReader.with {
+                $0.readerID = entry.readerID
+                $0.displayName = reader.displayName
+                $0.lastSeenAtMs = entry.lastSeenAtMs
+                $0.contentID = entry.contentID
+                $0.clientSessions = UInt32(clamping: entry.sessions)
+            })
+        }
+        return ListActiveReadersResponse.with {
+            $0.readers = readers
+            if offset + size < online.count {
+                $0.nextPageToken = pageTokens.make(.activeReaders, owner: consultant.id, position: Int64(offset + size))
             }
         }
     }

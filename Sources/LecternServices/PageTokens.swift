@@ -15,6 +15,7 @@ struct PageTokens: Sendable {
         case readerEvents = 5
         case readerMilestones = 6
         case conversation = 7
+        case activeReaders = 8
     }
 
     let key: [UInt8]

@@ -65,7 +65,7 @@ public final class ReaderService: Sendable {
         validation.length(request.contentID, "content_id", 0...256)
         try validation.check()
         let now = nowMs()
-        presence.heartbeat(readerID: reader.id, clientSession: request.clientSessionID, nowMs: now)
+        presence.heartbeat(readerID: reader.id, clientSession: request.clientSessionID, contentID: request.contentID, nowMs: now)
         return HeartbeatResponse.with {
             $0.serverTimeMs = now
             $0.presenceWindowMs = UInt32(presence.windowMs)

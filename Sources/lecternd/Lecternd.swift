@@ -77,12 +77,13 @@ struct Lecternd: AsyncParsableCommand {
             "lectern.v1.AdminService",
         ])
         let auth = try AuthService(store: store)
-        let readers = try await ReaderService(store: store, authenticator: auth.authenticator, presence: Presence())
+        let presence = Presence()
+        let readers = try await ReaderService(store: store, authenticator: auth.authenticator, presence: presence)
         var router = RPCRouter()
         health.register(on: &router)
         auth.register(on: &router)
         readers.register(on: &router)
-        try await ConsultantService(store: store, authenticator: auth.authenticator).register(on: &router)
+        try await ConsultantService(store: store, authenticator: auth.authenticator, presence: presence).register(on: &router)
         AdminService(store: store, authenticator: auth.authenticator).register(on: &router)
         let server = RPCServer(configuration: serverConfiguration, router: router, logger: logger)
 

@@ -26,11 +26,12 @@ func withAuthServer<T>(_ body: (AuthClient, SQLiteStore, TestClock) async throws
     configuration.passwordStrength = .minimum
     configuration.nowMs = { clock.ms }
     let auth = try AuthService(store: store, configuration: configuration)
-    let readers = try await ReaderService(store: store, authenticator: auth.authenticator, presence: Presence())
+    let presence = Presence()
+    let readers = try await ReaderService(store: store, authenticator: auth.authenticator, presence: presence)
     var router = RPCRouter()
     auth.register(on: &router)
     readers.register(on: &router)
-    try await ConsultantService(store: store, authenticator: auth.authenticator).register(on: &router)
+    try await ConsultantService(store: store, authenticator: auth.authenticator, presence: presence).register(on: &router)
     AdminService(store: store, authenticator: auth.authenticator, passwordStrength: .minimum).register(on: &router)
     var serverConfiguration = RPCServerConfiguration(socketPath: directory + "/s.sock")
     serverConfiguration.eventLoopThreads = 1

@@ -84,6 +84,28 @@ struct ConsultantServiceTests {
         }
     }
 
+    @Test("a heartbeat puts a reader in ListActiveReaders at once, with several tabs as one presence; it leaves after the window")
+    func activeReaders() async throws {
+        try await withAuthServer { auth, store, clock in
+            let consultants = ConsultantClient(auth.client), readers = ReaderClient(auth.client)
+            let viewer = try await consultant(auth, store, "vic", role: 1)
+            let (ada, adaID) = try await reader(auth, "ada")
+            let (bob, _) = try await reader(auth, "bob")
+            #expect(try await consultants.listActiveReaders(ListActiveReadersRequest(), options: viewer).readers.isEmpty)
+            _ = try await readers.heartbeat(.with { $0.clientSessionID = "tab-1"; $0.contentID = "book-1" }, options: ada)
+            _ = try await readers.heartbeat(.with { $0.clientSessionID = "tab-2" }, options: ada)
+            clock.advance(byMs: 1_000)
+            _ = try await readers.heartbeat(.with { $0.clientSessionID = "phone" }, options: bob)
+            let active = try await consultants.listActiveReaders(ListActiveReadersRequest(), options: viewer).readers
+            #expect(active.map(\.displayName) == ["bob", "ada"])
+            #expect(active.last?.clientSessions == 2 && active.last?.contentID == "book-1" && active.last?.readerID == adaID)
+            let paged = try await consultants.listActiveReaders(.with { $0.pageSize = 1 }, options: viewer)
+            #expect(paged.readers.count == 1 && !paged.nextPageToken.isEmpty)
+            clock.advance(byMs: 29_500)
+            #expect(try await consultants.listActiveReaders(ListActiveReadersRequest(), options: viewer).readers.map(\.displayName) == ["bob"])
+        }
+    }
+
     @Test("ListReaders pages every reader in id order")
     func listReaders() async throws {
         try await withAuthServer { auth, store, _ in
