@@ -1,3 +1,4 @@
+import CSQLite
 import Dispatch
 import Foundation
 import Synchronization
@@ -42,14 +43,24 @@ final class ReadPool: Sendable {
     /// One signal per queued job (and one per thread at close).
     private let work = DispatchSemaphore(value: 0)
     private let interrupters: [Interrupter]
+    /// Per connection: set when its running read is cancelled, read by SQLite's progress
+    /// handler. `sqlite3_interrupt` alone is not enough: SQLite forgets an interrupt that
+    /// arrives before the connection's first statement starts.
+    private let cancelFlags: [CancelFlag]
     private let finished = DispatchSemaphore(value: 0)
     let size: Int
 
     init(connections: [Connection]) {
         size = connections.count
         interrupters = connections.map(\.interrupter)
+        cancelFlags = connections.map { _ in CancelFlag() }
         state = Mutex(State(running: Array(repeating: nil, count: connections.count)))
         for (index, connection) in connections.enumerated() {
+            // Every 1,000 virtual-machine steps, a cancelled read's statement stops with SQLITE_INTERRUPT.
+            sqlite3_progress_handler(connection.handle, 1_000, { context in
+                guard let context else { return 0 }
+                return Unmanaged<CancelFlag>.fromOpaque(context).takeUnretainedValue().isSet ? 1 : 0
+            }, Unmanaged.passUnretained(cancelFlags[index]).toOpaque())
             let owned = OwnedReadConnection(connection)
             let thread = Thread { [self] in
                 serve(owned.take(), index: index)
@@ -102,6 +113,7 @@ final class ReadPool: Sendable {
             // takes the next job, so only this job's statement can be hit.
             if interruptIfRunning, let thread = state.running.firstIndex(where: { $0 === job }) {
                 job.markCancelled()
+                cancelFlags[thread].set(true)
                 interrupters[thread].interrupt()
             }
             return false
@@ -134,6 +146,7 @@ final class ReadPool: Sendable {
             let next = state.withLock { state -> (job: ReadJob?, closed: Bool) in
                 let job = state.popFirst()
                 state.running[index] = job
+                cancelFlags[index].set(false)
                 return (job, state.closed)
             }
             guard let job = next.job else {
@@ -145,6 +158,13 @@ final class ReadPool: Sendable {
             job.complete()
         }
     }
+}
+
+/// Whether a connection's running read was cancelled; shared with SQLite's progress handler.
+private final class CancelFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+    func set(_ cancelled: Bool) { value.store(cancelled, ordering: .releasing) }
+    var isSet: Bool { value.load(ordering: .acquiring) }
 }
 
 /// A queued read, type-erased for the queue.
