@@ -62,10 +62,20 @@ public final class RPCClient: Sendable {
     public func unary<Request: ProtoMessage, Response: ProtoMessage>(
         _ method: String, _ request: Request, as: Response.Type = Response.self, options: CallOptions = CallOptions()
     ) async throws -> Response {
+        let first = try await connection()
         do {
-            return try await connection().unary(method, request, as: Response.self, options: options)
+            return try await first.unary(method, request, as: Response.self, options: options)
         } catch let error as RPCError where error.wasNotProcessed {
+            // The connection may be dead before its reader noticed: never retry on it.
+            forget(first)
             return try await connection().unary(method, request, as: Response.self, options: options)
+        }
+    }
+
+    /// Drops `connection` if it is the current one, so the next call connects anew.
+    private func forget(_ connection: RPCConnection) {
+        current.withLock { current in
+            if current === connection { current = nil }
         }
     }
 
