@@ -1,4 +1,3 @@
-import Dispatch
 import LecternProtocol
 import LecternServer
 import LecternStorage
@@ -68,10 +67,7 @@ public final class AdminService: Sendable {
         validation.require((1...3).contains(request.role.rawValue), "role", "must be VIEWER, SUPERVISOR or ADMIN")
         try validation.check()
         try await authorize(context, action: "CreateConsultant", detail: "email=\(email) role=\(request.role)")
-        let strength = passwordStrength, password = request.password
-        let hash = try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try Credentials.hashPassword(password, strength: strength) }) }
-        }
+        let hash = try await Credentials.hashPasswordOffPool(request.password, strength: passwordStrength)
         do {
             let consultant = try await store.createConsultant(NewConsultant(
                 email: email, displayName: request.displayName, passwordHash: hash, role: Int(request.role.rawValue)

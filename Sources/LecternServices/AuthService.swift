@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import LecternProtocol
 import LecternServer
@@ -159,32 +158,13 @@ public final class AuthService: Sendable {
         email.lowercased()
     }
 
-    /// argon2id takes tens of milliseconds and 64 MiB: it runs on a Dispatch queue, never
-    /// on the cooperative pool.
     private func hashPassword(_ password: String) async throws -> String {
-        let strength = configuration.passwordStrength
-        return try await withCheckedThrowingContinuation { continuation in
-            Self.hashingQueue.async {
-                Self.hashingSlots.wait()
-                defer { Self.hashingSlots.signal() }
-                continuation.resume(with: Result { try Credentials.hashPassword(password, strength: strength) })
-            }
-        }
+        try await Credentials.hashPasswordOffPool(password, strength: configuration.passwordStrength)
     }
 
     private func verifyPassword(_ password: String, hash: String) async -> Bool {
-        await withCheckedContinuation { continuation in
-            Self.hashingQueue.async {
-                Self.hashingSlots.wait()
-                defer { Self.hashingSlots.signal() }
-                continuation.resume(returning: Credentials.verifyPassword(password, hash: hash))
-            }
-        }
+        await Credentials.verifyPasswordOffPool(password, hash: hash)
     }
-
-    private static let hashingQueue = DispatchQueue(label: "lectern.passwords", attributes: .concurrent)
-    /// Two hashes at a time at most: each holds its memory limit (64 MiB) while it runs.
-    private static let hashingSlots = DispatchSemaphore(value: 2)
 
     static func message(_ reader: ReaderRecord) -> Reader {
         Reader.with {

@@ -145,19 +145,7 @@ public final class ConsultantService: Sendable {
         let state = try await storage { try await store.readerState(readerID: request.readerID) }
         return GetReaderResponse.with {
             $0.reader = reader.map(AuthService.message)
-            $0.state = state.map { state in
-                ReaderState.with {
-                    $0.readerID = state.readerID
-                    $0.eventCount = UInt64(max(0, state.eventCount))
-                    $0.lastEventAtMs = state.lastEventAtMs
-                    $0.lastEventType = state.lastEventType
-                    $0.currentContentID = state.currentContentID
-                    $0.progress = state.progress
-                    $0.milestonesCompleted = UInt32(clamping: state.milestonesCompleted)
-                    $0.unreadMessages = UInt32(clamping: state.unreadMessages)
-                    $0.lastSeenAtMs = state.lastSeenAtMs
-                }
-            }
+            $0.state = state.map(ReaderService.message)
         }
     }
 

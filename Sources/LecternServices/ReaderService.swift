@@ -130,17 +130,7 @@ public final class ReaderService: Sendable {
         let state = try await storage { try await store.readerState(readerID: reader.id) }
         guard let state else { throw RPCError(.notFound, "the reader no longer exists") }
         return GetMyStateResponse.with {
-            $0.state = ReaderState.with {
-                $0.readerID = state.readerID
-                $0.eventCount = UInt64(max(0, state.eventCount))
-                $0.lastEventAtMs = state.lastEventAtMs
-                $0.lastEventType = state.lastEventType
-                $0.currentContentID = state.currentContentID
-                $0.progress = state.progress
-                $0.milestonesCompleted = UInt32(clamping: state.milestonesCompleted)
-                $0.unreadMessages = UInt32(clamping: state.unreadMessages)
-                $0.lastSeenAtMs = state.lastSeenAtMs
-            }
+            $0.state = Self.message(state)
         }
     }
 
@@ -229,6 +219,20 @@ public final class ReaderService: Sendable {
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: String]
         else { return [:] }
         return object
+    }
+
+    static func message(_ state: ReaderStateRecord) -> ReaderState {
+        ReaderState.with {
+            $0.readerID = state.readerID
+            $0.eventCount = UInt64(max(0, state.eventCount))
+            $0.lastEventAtMs = state.lastEventAtMs
+            $0.lastEventType = state.lastEventType
+            $0.currentContentID = state.currentContentID
+            $0.progress = state.progress
+            $0.milestonesCompleted = UInt32(clamping: state.milestonesCompleted)
+            $0.unreadMessages = UInt32(clamping: state.unreadMessages)
+            $0.lastSeenAtMs = state.lastSeenAtMs
+        }
     }
 
     static func message(_ milestone: MilestoneRecord) -> Milestone {

@@ -7,17 +7,6 @@ import Testing
 
 @Suite("AdminService over a real socket")
 struct AdminServiceTests {
-    private func status(_ body: () async throws -> Void) async -> RPCStatusCode {
-        do {
-            try await body()
-            return .ok
-        } catch let error as RPCError {
-            return error.code
-        } catch {
-            return .unknown
-        }
-    }
-
     @Test("the socket's owner bootstraps the first admin, who then manages roles; every action is audited")
     func bootstrap() async throws {
         try await withAuthServer { auth, _, _ in

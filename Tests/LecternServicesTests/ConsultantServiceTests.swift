@@ -20,17 +20,6 @@ struct ConsultantServiceTests {
         return (.bearer(response.token), response.reader?.id ?? 0)
     }
 
-    private func status(_ body: () async throws -> Void) async -> RPCStatusCode {
-        do {
-            try await body()
-            return .ok
-        } catch let error as RPCError {
-            return error.code
-        } catch {
-            return .unknown
-        }
-    }
-
     @Test("a consultant reads a reader's history; every look leaves an audit row naming who, what, whom and from where")
     func auditedReads() async throws {
         try await withAuthServer { auth, store, _ in
