@@ -5,16 +5,19 @@ import LecternStorage
 /// `lectern.v1.AdminService`, for a consultant with the admin role or the owner of the
 /// socket (same uid as the server, no token): so the first admin can be made on a fresh
 /// database, and there is no default password anywhere. Every call leaves an audit row.
-/// Today: CreateConsultant, SetConsultantRole, ListAuditLog, Backup, Stats, Checkpoint.
 public final class AdminService: Sendable {
     private let store: any Store
     private let authenticator: Authenticator
     private let passwordStrength: Credentials.Strength
+    private let presence: Presence
+    private let startedAtMs: Int64
 
-    public init(store: any Store, authenticator: Authenticator, passwordStrength: Credentials.Strength = .interactive) {
+    public init(store: any Store, authenticator: Authenticator, presence: Presence, passwordStrength: Credentials.Strength = .interactive) {
         self.store = store
         self.authenticator = authenticator
+        self.presence = presence
         self.passwordStrength = passwordStrength
+        startedAtMs = authenticator.nowMs()
     }
 
     public func register(on router: inout RPCRouter) {
@@ -33,6 +36,21 @@ public final class AdminService: Sendable {
         router.unary("/lectern.v1.AdminService/Checkpoint") { [self] (request: CheckpointRequest, context) in
             try await checkpoint(request, context)
         }
+        router.unary("/lectern.v1.AdminService/CreateServiceKey") { [self] (request: CreateServiceKeyRequest, context) in
+            try await createServiceKey(request, context)
+        }
+        router.unary("/lectern.v1.AdminService/RevokeServiceKey") { [self] (request: RevokeServiceKeyRequest, context) in
+            try await revokeServiceKey(request, context)
+        }
+        router.unary("/lectern.v1.AdminService/SuspendReader") { [self] (request: SuspendReaderRequest, context) in
+            try await suspendReader(request, context)
+        }
+        router.unary("/lectern.v1.AdminService/DeleteReader") { [self] (request: DeleteReaderRequest, context) in
+            try await deleteReader(request, context)
+        }
+        router.unary("/lectern.v1.AdminService/ArchiveEvents") { [self] (request: ArchiveEventsRequest, context) in
+            try await archiveEvents(request, context)
+        }
         router.serverStreaming("/lectern.v1.AdminService/Backup") { [self] (request: BackupRequest, context, writer: ResponseWriter<BackupProgress>) in
             try await backup(request, context, writer)
         }
@@ -46,6 +64,8 @@ public final class AdminService: Sendable {
             (kind, id) = (1, consultant.id)
         case .socketOwner(let uid):
             (kind, id) = (2, Int64(uid))
+        case .serviceKey:
+            throw RPCError(.permissionDenied, "AdminService does not take service keys")
         default:
             throw RPCError(.permissionDenied, "AdminService takes an admin's token, or the socket's owner")
         }
@@ -89,16 +109,25 @@ public final class AdminService: Sendable {
     }
 
     func listAuditLog(_ request: ListAuditLogRequest, _ context: ServerContext) async throws -> ListAuditLogResponse {
-        guard request.pageSize <= 1_000 else { throw RPCError(.invalidArgument, "page_size: must be at most 1,000, got \(request.pageSize)") }
-        guard request.consultantID == 0, request.action.isEmpty, request.sinceMs == 0, request.untilMs == 0 else {
-            throw RPCError(.unimplemented, "only the reader_id filter is served yet")
-        }
+        var validation = Validation()
+        validation.require(request.pageSize <= 1_000, "page_size", "must be at most 1,000, got \(request.pageSize)")
+        validation.require(request.consultantID >= 0, "consultant_id", "must be a consultant's id or 0")
+        validation.require(request.readerID >= 0, "reader_id", "must be a reader's id or 0")
+        validation.length(request.action, "action", 0...128)
+        validation.require(request.untilMs == 0 || request.untilMs > request.sinceMs, "until_ms", "must be after since_ms")
+        try validation.check()
         try await authorize(context, action: "ListAuditLog", readerID: request.readerID)
         let before: Int64? = request.pageToken.isEmpty ? nil : Int64(request.pageToken)
         guard request.pageToken.isEmpty || before != nil else { throw RPCError(.invalidArgument, "page_token: not a page token of this list") }
         let size = request.pageSize == 0 ? 100 : Int(request.pageSize)
         let entries = try await storage {
-            try await store.auditEntries(readerID: request.readerID == 0 ? nil : request.readerID, beforeID: before, limit: size)
+            try await store.auditEntries(
+                AuditFilter(
+                    consultantID: request.consultantID, readerID: request.readerID, action: request.action,
+                    sinceMs: request.sinceMs, untilMs: request.untilMs
+                ),
+                beforeID: before, limit: size
+            )
         }
         return ListAuditLogResponse.with {
             $0.entries = entries.map { entry in
@@ -134,6 +163,8 @@ public final class AdminService: Sendable {
                 $0.p99Us = stats.writer.commitMicroseconds.p99
                 $0.maxUs = stats.writer.commitMicroseconds.max
             }
+            $0.onlineReaders = UInt32(clamping: presence.onlineCount)
+            $0.startedAtMs = startedAtMs
             $0.batchSize = LatencySummary.with {
                 $0.count = stats.writer.commands
                 $0.p50Us = stats.writer.batchSize.p50
@@ -176,6 +207,81 @@ public final class AdminService: Sendable {
             }
         } catch let error as StorageError {
             throw error.code == .invalidArgument ? RPCError(.alreadyExists, "destination_path: \(error.message)") : error.rpcError
+        }
+    }
+
+    func createServiceKey(_ request: CreateServiceKeyRequest, _ context: ServerContext) async throws -> CreateServiceKeyResponse {
+        var validation = Validation()
+        validation.length(request.name, "name", 1...128)
+        try validation.check()
+        try await authorize(context, action: "CreateServiceKey", detail: "name=\(request.name)")
+        let secret = Authenticator.serviceKeyPrefix + Credentials.newToken()
+        do {
+            let key = try await store.createServiceKey(name: request.name, keyHash: Credentials.tokenHash(secret))
+            return CreateServiceKeyResponse.with {
+                $0.key = Self.message(key)
+                $0.secret = secret
+            }
+        } catch let error as StorageError where error.code == .conflict {
+            throw RPCError(.alreadyExists, "name: a service key with this name exists")
+        } catch let error as StorageError {
+            throw error.rpcError
+        }
+    }
+
+    func revokeServiceKey(_ request: RevokeServiceKeyRequest, _ context: ServerContext) async throws -> RevokeServiceKeyResponse {
+        try await authorize(context, action: "RevokeServiceKey", detail: "key=\(request.serviceKeyID)")
+        let key = try await storage { try await store.revokeServiceKey(id: request.serviceKeyID) }
+        guard let key else { throw RPCError(.notFound, "service_key_id: no service key \(request.serviceKeyID)") }
+        return RevokeServiceKeyResponse.with { $0.key = Self.message(key) }
+    }
+
+    static func message(_ key: ServiceKeyRecord) -> ServiceKey {
+        ServiceKey.with {
+            $0.id = key.id
+            $0.name = key.name
+            $0.createdAtMs = key.createdAtMs
+            $0.revokedAtMs = key.revokedAtMs
+        }
+    }
+
+    func suspendReader(_ request: SuspendReaderRequest, _ context: ServerContext) async throws -> SuspendReaderResponse {
+        var validation = Validation()
+        validation.length(request.reason, "reason", 0...1_024)
+        try validation.check()
+        try await authorize(
+            context, action: "SuspendReader", readerID: request.readerID,
+            detail: "suspended=\(request.suspended) reason=\(request.reason)"
+        )
+        let reader = try await storage { try await store.setReaderStatus(id: request.readerID, status: request.suspended ? 2 : 1) }
+        guard let reader else { throw RPCError(.notFound, "reader_id: no reader \(request.readerID)") }
+        return SuspendReaderResponse.with { $0.reader = AuthService.message(reader) }
+    }
+
+    func deleteReader(_ request: DeleteReaderRequest, _ context: ServerContext) async throws -> DeleteReaderResponse {
+        try await authorize(context, action: "DeleteReader", readerID: request.readerID)
+        let deleted = try await storage { try await store.deleteReader(id: request.readerID) }
+        guard let deleted else { throw RPCError(.notFound, "reader_id: no reader \(request.readerID)") }
+        return DeleteReaderResponse.with {
+            $0.eventsDeleted = UInt64(deleted.events)
+            $0.milestonesDeleted = UInt64(deleted.milestones)
+            $0.messagesDeleted = UInt64(deleted.messages)
+            $0.sessionsDeleted = UInt64(deleted.sessions)
+        }
+    }
+
+    func archiveEvents(_ request: ArchiveEventsRequest, _ context: ServerContext) async throws -> ArchiveEventsResponse {
+        var validation = Validation()
+        validation.require(request.beforeMs > 0, "before_ms", "must be a time in unix milliseconds")
+        validation.require(request.archivePath.hasPrefix("/"), "archive_path", "must be an absolute path")
+        validation.length(request.archivePath, "archive_path", 1...4_096)
+        try validation.check()
+        try await authorize(context, action: "ArchiveEvents", detail: "before_ms=\(request.beforeMs) to=\(request.archivePath)")
+        do {
+            let moved = try await store.archiveEvents(beforeMs: request.beforeMs, to: request.archivePath)
+            return ArchiveEventsResponse.with { $0.eventsArchived = UInt64(moved) }
+        } catch let error as StorageError {
+            throw RPCError(.failedPrecondition, "archive_path: \(error.message)")
         }
     }
 }

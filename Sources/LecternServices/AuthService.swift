@@ -110,8 +110,11 @@ public final class AuthService: Sendable {
     }
 
     func logout(_ context: ServerContext) async throws -> LogoutResponse {
-        guard let token = Authenticator.token(context) else {
+        guard Authenticator.token(context) != nil else {
             throw RPCError(.unauthenticated, "the call needs the metadata authorization: Bearer <token>")
+        }
+        guard let token = Authenticator.sessionToken(context) else {
+            throw RPCError(.invalidArgument, "\(Authenticator.readerTokenKey): a gateway logs a reader out with the reader's token")
         }
         _ = try await authenticator.authenticate(context)
         _ = try await storage { try await store.revokeSession(tokenHash: Credentials.tokenHash(token), atMs: configuration.nowMs()) }
@@ -120,8 +123,9 @@ public final class AuthService: Sendable {
 
     func whoAmI(_ context: ServerContext) async throws -> WhoAmIResponse {
         let principal = try await authenticator.authenticate(context)
+        let serviceKeyName = try await authenticator.serviceKeyName(context)
         var expires: Int64 = 0
-        if let token = Authenticator.token(context) {
+        if let token = Authenticator.sessionToken(context) {
             expires = try await storage { try await store.session(tokenHash: Credentials.tokenHash(token)) }?.expiresAtMs ?? 0
         }
         return WhoAmIResponse.with {
@@ -134,7 +138,10 @@ public final class AuthService: Sendable {
                 $0.account = .consultant(Self.message(consultant))
             case .socketOwner:
                 $0.kind = .socketOwner
+            case .serviceKey:
+                $0.kind = .serviceKey
             }
+            $0.serviceKeyName = serviceKeyName
             $0.expiresAtMs = expires
         }
     }

@@ -5,14 +5,25 @@ import LecternStorage
 
 /// Who is calling.
 public enum Principal: Sendable, Equatable {
+    /// A reader, by its own token or through a gateway's service key.
     case reader(ReaderRecord)
+    /// A gateway's service key acting for no reader: it may sign readers up and log them in.
+    case serviceKey(ServiceKeyRecord)
     case consultant(ConsultantRecord)
     /// The process owning the socket (same uid as the server), calling with no token.
     case socketOwner(uid: UInt32)
 }
 
 /// Turns a call's `authorization: Bearer <token>` into the principal of its session.
+///
+/// A gateway sends `authorization: Bearer <service key secret>` and, to act for a reader,
+/// the reader's token in `x-reader-token`: the call is then the reader's.
 public struct Authenticator: Sendable {
+    /// Service key secrets start with this, so they are never looked up as session tokens.
+    public static let serviceKeyPrefix = "lsk_"
+    /// The metadata key a gateway puts the reader's token in.
+    public static let readerTokenKey = "x-reader-token"
+
     let store: any Store
     let nowMs: @Sendable () -> Int64
     /// The server's own uid: a peer with it and no token is the socket's owner.
@@ -31,14 +42,41 @@ public struct Authenticator: Sendable {
         return token.isEmpty ? nil : String(token)
     }
 
+    /// The session token of the call: the bearer token, or the reader's token a gateway
+    /// passed along with its service key.
+    static func sessionToken(_ context: ServerContext) -> String? {
+        guard let token = token(context) else { return nil }
+        guard token.hasPrefix(serviceKeyPrefix) else { return token }
+        return context.metadata[readerTokenKey].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     /// The caller's principal.
-    /// - Throws: UNAUTHENTICATED for a missing, unknown, expired or revoked token;
-    ///   PERMISSION_DENIED for a suspended reader.
+    /// - Throws: UNAUTHENTICATED for a missing, unknown, expired or revoked token or
+    ///   service key; PERMISSION_DENIED for a suspended reader.
     public func authenticate(_ context: ServerContext) async throws -> Principal {
         guard let token = Self.token(context) else {
             if context.peer.uid == ownerUID { return .socketOwner(uid: context.peer.uid) }
             throw RPCError(.unauthenticated, "the call needs the metadata authorization: Bearer <token>")
         }
+        guard token.hasPrefix(Self.serviceKeyPrefix) else { return try await session(token) }
+        let key = try await storage { try await store.serviceKey(keyHash: Credentials.tokenHash(token)) }
+        guard let key else { throw RPCError(.unauthenticated, "the service key is not valid") }
+        guard key.revokedAtMs == 0 else { throw RPCError(.unauthenticated, "the service key was revoked") }
+        guard let readerToken = context.metadata[Self.readerTokenKey], !readerToken.isEmpty else { return .serviceKey(key) }
+        let principal = try await session(readerToken)
+        guard case .reader = principal else {
+            throw RPCError(.permissionDenied, "\(Self.readerTokenKey): a service key acts only for readers")
+        }
+        return principal
+    }
+
+    /// The name of the service key the call carries, if it carries one.
+    func serviceKeyName(_ context: ServerContext) async throws -> String {
+        guard let token = Self.token(context), token.hasPrefix(Self.serviceKeyPrefix) else { return "" }
+        return try await storage { try await store.serviceKey(keyHash: Credentials.tokenHash(token)) }?.name ?? ""
+    }
+
+    private func session(_ token: String) async throws -> Principal {
         let session = try await storage { try await store.session(tokenHash: Credentials.tokenHash(token)) }
         guard let session else { throw RPCError(.unauthenticated, "the token is not valid") }
         guard session.revokedAtMs == 0 else { throw RPCError(.unauthenticated, "the token was revoked (logged out)") }

@@ -1,24 +1,30 @@
+import Synchronization
 import LecternProtocol
 import LecternServer
 import LecternStorage
 
 /// `lectern.v1.ConsultantService`, for consultant tokens. Every read of a reader's data
 /// leaves an audit row (consultant, action, reader, peer, time) before the data is returned.
-/// Viewers read; sending a message takes the supervisor role. Today: ListReaders,
-/// ListActiveReaders, GetReader, ListReaderEvents, ListReaderMilestones, SendMessage,
-/// ListConversation.
+/// Viewers read; sending a message takes the supervisor role.
 public final class ConsultantService: Sendable {
-    private let store: any Store
+    let store: any Store
     private let authenticator: Authenticator
     private let pageTokens: PageTokens
     private let presence: Presence
+    let feed: LiveFeed
+    /// The dashboard's database counts, kept for a second: many consultants refreshing
+    /// their dashboards cost one set of queries a second.
+    private let dashboardCache = Mutex<(stuckAfterMinutes: UInt32, atMs: Int64, counts: DashboardCounts)?>(nil)
 
-    public init(store: any Store, authenticator: Authenticator, presence: Presence) async throws {
+    public init(store: any Store, authenticator: Authenticator, presence: Presence, feed: LiveFeed) async throws {
         self.store = store
         self.authenticator = authenticator
         self.presence = presence
+        self.feed = feed
         pageTokens = PageTokens(key: try await store.secret(named: "page-tokens", make: PageTokens.newKey))
     }
+
+    func nowMs() -> Int64 { authenticator.nowMs() }
 
     public func register(on router: inout RPCRouter) {
         router.unary("/lectern.v1.ConsultantService/ListReaders") { [self] (request: ListReadersRequest, context) in
@@ -42,12 +48,18 @@ public final class ConsultantService: Sendable {
         router.unary("/lectern.v1.ConsultantService/ListConversation") { [self] (request: ListConversationRequest, context) in
             try await listConversation(request, context)
         }
+        router.unary("/lectern.v1.ConsultantService/Dashboard") { [self] (request: DashboardRequest, context) in
+            try await dashboard(request, context)
+        }
+        router.serverStreaming("/lectern.v1.ConsultantService/Watch") { [self] (request: WatchRequest, context, writer: ResponseWriter<ActivityUpdate>) in
+            try await watch(request, context, writer)
+        }
     }
 
     /// The consultant of the call's token, with at least `role`, and the reader the request
     /// names (which must exist); the look is audited before anything is returned.
-    private func authorize(
-        _ context: ServerContext, role: ConsultantRole = .viewer, action: String, readerID: Int64?, detail: String = ""
+    func authorize(
+        _ context: ServerContext, role: ConsultantRole = .viewer, action: String, readerID: Int64?, detail: String = "", audited: Bool = true
     ) async throws -> (ConsultantRecord, ReaderRecord?) {
         guard case .consultant(let consultant) = try await authenticator.authenticate(context) else {
             throw RPCError(.permissionDenied, "ConsultantService takes a consultant's token")
@@ -61,6 +73,7 @@ public final class ConsultantService: Sendable {
             reader = try await storage { try await store.reader(id: readerID) }
             guard reader != nil else { throw RPCError(.notFound, "reader_id: no reader \(readerID)") }
         }
+        guard audited else { return (consultant, reader) }
         _ = try await storage {
             try await store.audit(AuditRecord(
                 actorKind: 1, actorID: consultant.id, action: "ConsultantService.\(action)", readerID: readerID ?? 0,
@@ -98,18 +111,52 @@ public final class ConsultantService: Sendable {
 
     func listReaders(_ request: ListReadersRequest, _ context: ServerContext) async throws -> ListReadersResponse {
         let size = try pageSize(request.pageSize)
-        guard request.query.isEmpty, !request.onlineOnly else {
-            throw RPCError(.unimplemented, "query and online_only filters are not served yet; list without them")
-        }
-        let (consultant, _) = try await authorize(context, action: "ListReaders", readerID: nil, detail: "status=\(request.status.rawValue)")
+        var validation = Validation()
+        validation.length(request.query, "query", 0...254)
+        validation.require((0...2).contains(request.status.rawValue), "status", "must be ACTIVE or SUSPENDED, or unspecified")
+        try validation.check()
+        let (consultant, _) = try await authorize(
+            context, action: "ListReaders", readerID: nil,
+            detail: "status=\(request.status.rawValue) query=\(request.query) online_only=\(request.onlineOnly)"
+        )
         let after: Int64 = request.pageToken.isEmpty ? 0 : try pageTokens.position(of: request.pageToken, .readers, owner: consultant.id)
-        let readers = try await storage { try await store.readers(afterID: after, status: Int(request.status.rawValue), limit: size) }
+        let status = Int(request.status.rawValue)
+        let readers: [ReaderRecord]
+        if request.onlineOnly {
+            readers = try await onlineReaders(after: after, status: status, query: request.query, limit: size)
+        } else {
+            readers = try await storage { try await store.readers(afterID: after, status: status, prefix: request.query, limit: size) }
+        }
         return ListReadersResponse.with {
-            $0.readers = readers.map(AuthService.message)
+            $0.readers = readers.map { reader in
+                var message = AuthService.message(reader)
+                message.online = presence.isOnline(reader.id)
+                message.lastSeenAtMs = max(message.lastSeenAtMs, presence.lastSeen(reader.id) ?? 0)
+                return message
+            }
             if readers.count == size, let last = readers.last {
                 $0.nextPageToken = pageTokens.make(.readers, owner: consultant.id, position: last.id)
             }
         }
+    }
+
+    /// The online readers after `after` in id order that match the status and query,
+    /// read from the store a page at a time.
+    private func onlineReaders(after: Int64, status: Int, query: String, limit: Int) async throws -> [ReaderRecord] {
+        let ids = presence.onlineIDs().drop { $0 <= after }
+        let prefix = query.lowercased()
+        var found: [ReaderRecord] = []
+        var next = ids.startIndex
+        while found.count < limit, next < ids.endIndex {
+            let chunk = Array(ids[next...].prefix(limit))
+            next += chunk.count
+            for reader in try await storage({ try await store.readers(ids: chunk) }) where found.count < limit {
+                guard status == 0 || reader.status == status else { continue }
+                guard prefix.isEmpty || reader.email.hasPrefix(prefix) || reader.displayName.lowercased().hasPrefix(prefix) else { continue }
+                found.append(reader)
+            }
+        }
+        return found
     }
 
     /// Readers online now, most recently seen first. The set changes between pages, so a
@@ -151,11 +198,12 @@ public final class ConsultantService: Sendable {
 
     func listReaderEvents(_ request: ListReaderEventsRequest, _ context: ServerContext) async throws -> ListReaderEventsResponse {
         let size = try pageSize(request.pageSize)
-        guard request.untilMs == 0 else { throw RPCError(.unimplemented, "until_ms is not served yet; page back with page_token") }
         let (consultant, _) = try await authorize(context, action: "ListReaderEvents", readerID: request.readerID)
         let before = try readerPosition(request.pageToken, .readerEvents, consultant: consultant.id, reader: request.readerID).map(Self.int64)
         let events = try await storage {
-            try await store.events(readerID: request.readerID, beforeID: before, limit: size, sinceMs: request.sinceMs, types: request.types)
+            try await store.events(
+                readerID: request.readerID, beforeID: before, limit: size, sinceMs: request.sinceMs, untilMs: request.untilMs, types: request.types
+            )
         }
         return ListReaderEventsResponse.with {
             $0.events = events.map(ReaderService.message)
@@ -202,6 +250,32 @@ public final class ConsultantService: Sendable {
                 $0.nextPageToken = readerToken(.conversation, consultant: consultant.id, reader: request.readerID,
                                                position: withUnsafeBytes(of: last.id.bigEndian, Array.init))
             }
+        }
+    }
+
+    /// Figures for the consultants' dashboard. Not audited: it shows counts, no reader's data.
+    func dashboard(_ request: DashboardRequest, _ context: ServerContext) async throws -> DashboardResponse {
+        guard request.stuckAfterMinutes <= 10_080 else {
+            throw RPCError(.invalidArgument, "stuck_after_minutes: at most 10,080 (a week), got \(request.stuckAfterMinutes)")
+        }
+        _ = try await authorize(context, action: "Dashboard", readerID: nil, audited: false)
+        let now = nowMs()
+        let stuckAfter = request.stuckAfterMinutes == 0 ? 30 : request.stuckAfterMinutes
+        let counts: DashboardCounts
+        if let cached = dashboardCache.withLock({ $0 }), cached.stuckAfterMinutes == stuckAfter, now - cached.atMs < 1_000 {
+            counts = cached.counts
+        } else {
+            counts = try await storage { try await store.dashboardCounts(stuckBeforeMs: now - Int64(stuckAfter) * 60_000) }
+            dashboardCache.withLock { $0 = (stuckAfter, now, counts) }
+        }
+        return DashboardResponse.with {
+            $0.onlineNow = UInt32(clamping: presence.onlineCount)
+            $0.eventsLast5Minutes = UInt64(feed.eventsReceived(windowMs: 5 * 60_000, nowMs: now))
+            $0.eventsLast60Minutes = UInt64(feed.eventsReceived(windowMs: 60 * 60_000, nowMs: now))
+            $0.stuckReaders = UInt32(clamping: counts.stuckReaders)
+            $0.unreadMessages = UInt32(clamping: counts.unreadMessages)
+            $0.totalReaders = UInt64(counts.totalReaders)
+            $0.generatedAtMs = now
         }
     }
 }

@@ -2,25 +2,78 @@ import Synchronization
 
 /// Who is online, in memory: each reader's client sessions (tabs, devices) and when each
 /// last sent a heartbeat. A reader is online while any session heartbeated within the
-/// window, so several tabs are one presence.
+/// window, so several tabs are one presence: the reader goes online with its first
+/// heartbeat and offline once `expire` finds every session past the window.
+///
+/// Last-seen times are kept here and saved in batches (`takeUnsavedLastSeen`), not
+/// written once per heartbeat.
 public final class Presence: Sendable {
     /// How long a heartbeat keeps a reader online, in milliseconds.
     public let windowMs: Int64
-    private let sessions = Mutex<[Int64: [String: Int64]]>([:])
-    private let contents = Mutex<[Int64: String]>([:])
+
+    private struct Entry {
+        var sessions: [String: Int64]
+        var contentID: String
+        var lastSeenAtMs: Int64
+    }
+
+    private struct State {
+        var online: [Int64: Entry] = [:]
+        /// Last-seen times not yet saved, by reader.
+        var unsaved: [Int64: Int64] = [:]
+    }
+
+    private let state = Mutex(State())
 
     public init(windowMs: Int64 = 30_000) {
         self.windowMs = windowMs
     }
 
-    /// Records a heartbeat; returns whether the reader was offline before it.
-    @discardableResult
-    public func heartbeat(readerID: Int64, clientSession: String, contentID: String = "", nowMs: Int64) -> Bool {
-        if !contentID.isEmpty { contents.withLock { $0[readerID] = contentID } }
-        return sessions.withLock { sessions in
-            let wasOnline = sessions[readerID]?.values.contains { nowMs - $0 < windowMs } ?? false
-            sessions[readerID, default: [:]][clientSession] = nowMs
-            return !wasOnline
+    /// A reader going online or offline.
+    public struct Change: Sendable, Equatable {
+        public var readerID: Int64
+        public var online: Bool
+        public var atMs: Int64
+        public var contentID: String
+    }
+
+    /// Records a heartbeat; returns the reader's change to online when it was offline.
+    public func heartbeat(readerID: Int64, clientSession: String, contentID: String = "", nowMs: Int64) -> Change? {
+        state.withLock { state in
+            state.unsaved[readerID] = nowMs
+            if var entry = state.online[readerID] {
+                entry.sessions[clientSession] = nowMs
+                entry.lastSeenAtMs = max(entry.lastSeenAtMs, nowMs)
+                if !contentID.isEmpty { entry.contentID = contentID }
+                state.online[readerID] = entry
+                return nil
+            }
+            state.online[readerID] = Entry(sessions: [clientSession: nowMs], contentID: contentID, lastSeenAtMs: nowMs)
+            return Change(readerID: readerID, online: true, atMs: nowMs, contentID: contentID)
+        }
+    }
+
+    /// Forgets sessions past the window; returns the readers who have none left, now
+    /// offline.
+    public func expire(nowMs: Int64) -> [Change] {
+        state.withLock { state in
+            var changes: [Change] = []
+            for (readerID, entry) in state.online where nowMs - entry.lastSeenAtMs >= windowMs {
+                state.online[readerID] = nil
+                changes.append(Change(readerID: readerID, online: false, atMs: nowMs, contentID: entry.contentID))
+            }
+            for (readerID, entry) in state.online where entry.sessions.count > 1 {
+                state.online[readerID]?.sessions = entry.sessions.filter { nowMs - $0.value < windowMs }
+            }
+            return changes.sorted { $0.readerID < $1.readerID }
+        }
+    }
+
+    /// The last-seen times recorded since the previous call, by reader.
+    public func takeUnsavedLastSeen() -> [Int64: Int64] {
+        state.withLock { state in
+            defer { state.unsaved = [:] }
+            return state.unsaved
         }
     }
 
@@ -32,23 +85,37 @@ public final class Presence: Sendable {
         public var contentID: String
     }
 
-    /// Every reader online now, most recently seen first (then by id); forgets readers
-    /// whose sessions all left the window.
+    /// Every reader online now (seen within the window), most recently seen first (then by id).
     public func online(nowMs: Int64) -> [Online] {
-        let live = sessions.withLock { sessions -> [(Int64, Int64, Int)] in
-            sessions = sessions.compactMapValues { readerSessions in
-                let alive = readerSessions.filter { nowMs - $0.value < windowMs }
-                return alive.isEmpty ? nil : alive
+        state.withLock { state in
+            state.online.filter { nowMs - $0.value.lastSeenAtMs < windowMs }.map { readerID, entry in
+                Online(
+                    readerID: readerID, lastSeenAtMs: entry.lastSeenAtMs,
+                    sessions: entry.sessions.values.count { nowMs - $0 < windowMs }, contentID: entry.contentID
+                )
             }
-            return sessions.map { ($0.key, $0.value.values.max() ?? 0, $0.value.count) }
         }
-        let content = contents.withLock { $0 }
-        return live.map { Online(readerID: $0.0, lastSeenAtMs: $0.1, sessions: $0.2, contentID: content[$0.0] ?? "") }
-            .sorted { ($0.lastSeenAtMs, $1.readerID) > ($1.lastSeenAtMs, $0.readerID) }
+        .sorted { ($0.lastSeenAtMs, $1.readerID) > ($1.lastSeenAtMs, $0.readerID) }
+    }
+
+    /// The ids of the readers online now, ascending.
+    public func onlineIDs() -> [Int64] {
+        state.withLock { Array($0.online.keys) }.sorted()
+    }
+
+    public var onlineCount: Int { state.withLock { $0.online.count } }
+
+    public func isOnline(_ readerID: Int64) -> Bool {
+        state.withLock { $0.online[readerID] != nil }
+    }
+
+    /// The reader's last heartbeat, if it is online.
+    public func lastSeen(_ readerID: Int64) -> Int64? {
+        state.withLock { $0.online[readerID]?.lastSeenAtMs }
     }
 
     /// The reader's live sessions (heartbeat within the window).
     public func liveSessions(readerID: Int64, nowMs: Int64) -> Int {
-        sessions.withLock { $0[readerID]?.values.filter { nowMs - $0 < windowMs }.count ?? 0 }
+        state.withLock { $0.online[readerID]?.sessions.values.count { nowMs - $0 < windowMs } ?? 0 }
     }
 }

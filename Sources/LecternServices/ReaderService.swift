@@ -9,11 +9,13 @@ public final class ReaderService: Sendable {
     private let store: any Store
     private let authenticator: Authenticator
     private let presence: Presence
+    private let feed: LiveFeed
     private let pageTokens: PageTokens
     private let nowMs: @Sendable () -> Int64
 
     /// - Throws: when the page-token key cannot be read or made.
-    public init(store: any Store, authenticator: Authenticator, presence: Presence) async throws {
+    public init(store: any Store, authenticator: Authenticator, presence: Presence, feed: LiveFeed) async throws {
+        self.feed = feed
         self.store = store
         self.authenticator = authenticator
         self.presence = presence
@@ -65,7 +67,9 @@ public final class ReaderService: Sendable {
         validation.length(request.contentID, "content_id", 0...256)
         try validation.check()
         let now = nowMs()
-        presence.heartbeat(readerID: reader.id, clientSession: request.clientSessionID, contentID: request.contentID, nowMs: now)
+        if let change = presence.heartbeat(readerID: reader.id, clientSession: request.clientSessionID, contentID: request.contentID, nowMs: now) {
+            feed.publish(change)
+        }
         return HeartbeatResponse.with {
             $0.serverTimeMs = now
             $0.presenceWindowMs = UInt32(presence.windowMs)
@@ -116,7 +120,7 @@ public final class ReaderService: Sendable {
         let before = request.pageToken.isEmpty ? nil : try pageTokens.position(of: request.pageToken, .myEvents, owner: reader.id)
         let size = request.pageSize == 0 ? 100 : Int(request.pageSize)
         let events = try await storage {
-            try await store.events(readerID: reader.id, beforeID: before, limit: size, sinceMs: request.sinceMs, types: request.types)
+            try await store.events(readerID: reader.id, beforeID: before, limit: size, sinceMs: request.sinceMs, untilMs: 0, types: request.types)
         }
         return ListMyEventsResponse.with {
             $0.events = events.map(Self.message)

@@ -40,14 +40,15 @@ enum SQL {
     static let insertSecret = "INSERT INTO server_secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING"
 
     static let milestone = """
-        SELECT reader_id, content_id, status, score, started_at_ms, updated_at_ms, completed_at_ms, attributes
+        SELECT reader_id, content_id, status, score, started_at_ms, updated_at_ms, completed_at_ms, attributes, feed_position
         FROM milestones WHERE reader_id = ? AND content_id = ?
         """
     static let upsertMilestone = """
-        INSERT INTO milestones (reader_id, content_id, status, score, started_at_ms, updated_at_ms, completed_at_ms, attributes)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?5, CASE ?3 WHEN 2 THEN ?5 ELSE 0 END, ?6)
+        INSERT INTO milestones (reader_id, content_id, status, score, started_at_ms, updated_at_ms, completed_at_ms, attributes, feed_position)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?5, CASE ?3 WHEN 2 THEN ?5 ELSE 0 END, ?6, ?7)
         ON CONFLICT (reader_id, content_id) DO UPDATE SET
           status = excluded.status,
+          feed_position = excluded.feed_position,
           score = excluded.score,
           updated_at_ms = excluded.updated_at_ms,
           completed_at_ms = CASE WHEN excluded.status = 2 AND completed_at_ms = 0 THEN excluded.updated_at_ms
@@ -55,7 +56,7 @@ enum SQL {
           attributes = CASE excluded.attributes WHEN '' THEN attributes ELSE excluded.attributes END
         """
     static let milestonesPage = """
-        SELECT reader_id, content_id, status, score, started_at_ms, updated_at_ms, completed_at_ms, attributes
+        SELECT reader_id, content_id, status, score, started_at_ms, updated_at_ms, completed_at_ms, attributes, feed_position
         FROM milestones WHERE reader_id = ? AND content_id > ? ORDER BY content_id LIMIT ?
         """
     static let addMilestonesCompleted = """
@@ -64,7 +65,7 @@ enum SQL {
         """
 
     static let insertMessage = """
-        INSERT INTO messages (reader_id, consultant_id, direction, body, sent_at_ms) VALUES (?, ?, ?, ?, ?) RETURNING id
+        INSERT INTO messages (id, reader_id, consultant_id, direction, body, sent_at_ms) VALUES (?, ?, ?, ?, ?, ?)
         """
     static let messagesPage = """
         SELECT id, reader_id, consultant_id, direction, body, sent_at_ms, read_at_ms
@@ -85,13 +86,64 @@ enum SQL {
         SELECT id, email, display_name, password_hash, status, created_at_ms, last_seen_at_ms
         FROM readers WHERE id > ?1 AND (?2 = 0 OR status = ?2) ORDER BY id LIMIT ?3
         """
+    /// A prefix search: the `+` keeps SQLite from walking the id index, so it reads only
+    /// the matching entries of the email and display-name indexes and sorts them by id.
+    static let readersByPrefix = """
+        SELECT id, email, display_name, password_hash, status, created_at_ms, last_seen_at_ms
+        FROM readers WHERE +id > ?1 AND (?2 = 0 OR status = ?2)
+          AND ((email >= ?3 AND email < ?4) OR (display_name >= ?3 COLLATE NOCASE AND display_name < ?4 COLLATE NOCASE))
+        ORDER BY id LIMIT ?5
+        """
+    static let setReaderStatus = """
+        UPDATE readers SET status = ?2 WHERE id = ?1
+        RETURNING id, email, display_name, password_hash, status, created_at_ms, last_seen_at_ms
+        """
+    static let raiseLastSeen = "UPDATE readers SET last_seen_at_ms = ?2 WHERE id = ?1 AND last_seen_at_ms < ?2"
+    static let deleteReaderEvents = "DELETE FROM events WHERE reader_id = ?"
+    static let deleteReaderMilestones = "DELETE FROM milestones WHERE reader_id = ?"
+    static let deleteReaderMessages = "DELETE FROM messages WHERE reader_id = ?"
+    static let deleteReaderState = "DELETE FROM reader_state WHERE reader_id = ?"
+    static let deleteReaderSessions = "DELETE FROM sessions WHERE account_kind = 1 AND account_id = ?"
+    static let deleteReader = "DELETE FROM readers WHERE id = ?"
+    /// Readers are counted as they come and go, so the dashboard never counts the table.
+    static let addReaders = """
+        INSERT INTO counters (name, value) VALUES ('readers', max(0, ?1))
+        ON CONFLICT (name) DO UPDATE SET value = max(0, value + ?1)
+        """
+    static let readerCount = "SELECT coalesce((SELECT value FROM counters WHERE name = 'readers'), 0)"
+    /// Counting distinct readers sorts the stuck milestones' reader ids: as many as there are
+    /// stuck milestones, not the whole table.
+    static let stuckReaders = """
+        SELECT count(DISTINCT reader_id) FROM milestones WHERE status = 1 AND updated_at_ms < ?
+        """
+    static let unreadFromReaders = "SELECT count(*) FROM messages WHERE direction = 1 AND read_at_ms = 0"
+
+    static let insertServiceKey = """
+        INSERT INTO service_keys (name, key_hash, created_at_ms) VALUES (?, ?, ?) RETURNING id
+        """
+    static let serviceKeyByHash = "SELECT id, name, created_at_ms, revoked_at_ms FROM service_keys WHERE key_hash = ?"
+    static let revokeServiceKey = """
+        UPDATE service_keys SET revoked_at_ms = CASE revoked_at_ms WHEN 0 THEN ?2 ELSE revoked_at_ms END WHERE id = ?1
+        RETURNING id, name, created_at_ms, revoked_at_ms
+        """
+
     static let insertAudit = """
         INSERT INTO audit_log (at_ms, actor_kind, actor_id, action, reader_id, peer_pid, peer_uid, detail)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
         """
+    // The audit log, newest first, by whichever index the filter allows: ?1 id bound, ?2
+    // limit, ?3 reader, ?4 consultant, ?5 action, ?6 since, ?7 until.
     static let auditByReader = """
         SELECT id, at_ms, actor_kind, actor_id, action, reader_id, peer_pid, peer_uid, detail
-        FROM audit_log WHERE reader_id = ? AND id < ? ORDER BY id DESC LIMIT ?
+        FROM audit_log WHERE reader_id = ?3 AND id < ?1 AND \(auditFilter) ORDER BY id DESC LIMIT ?2
+        """
+    static let auditByConsultant = """
+        SELECT id, at_ms, actor_kind, actor_id, action, reader_id, peer_pid, peer_uid, detail
+        FROM audit_log WHERE actor_kind = 1 AND actor_id = ?4 AND id < ?1 AND \(auditFilter) ORDER BY id DESC LIMIT ?2
+        """
+    private static let auditFilter = """
+        (?3 = 0 OR reader_id = ?3) AND (?4 = 0 OR (actor_kind = 1 AND actor_id = ?4)) AND (?5 = '' OR action = ?5)
+          AND (?6 = 0 OR at_ms >= ?6) AND (?7 = 0 OR at_ms < ?7)
         """
 
     static let setConsultantRole = """
@@ -100,12 +152,12 @@ enum SQL {
         """
     static let auditPage = """
         SELECT id, at_ms, actor_kind, actor_id, action, reader_id, peer_pid, peer_uid, detail
-        FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?
+        FROM audit_log WHERE id < ?1 AND \(auditFilter) ORDER BY id DESC LIMIT ?2
         """
 
     static let insertEvent = """
-        INSERT INTO events (reader_id, client_session_id, sequence, type, occurred_at_ms, received_at_ms, content_id, progress, payload)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO events (reader_id, client_session_id, sequence, type, occurred_at_ms, received_at_ms, content_id, progress, payload, id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (reader_id, client_session_id, sequence) DO NOTHING
         """
     static let eventIDByIdentity = """
@@ -123,7 +175,7 @@ enum SQL {
         """
     static let eventsPage = """
         SELECT id, reader_id, client_session_id, sequence, type, occurred_at_ms, received_at_ms, content_id, progress, payload
-        FROM events WHERE reader_id = ?1 AND id < ?2 AND received_at_ms >= ?4
+        FROM events WHERE reader_id = ?1 AND id < ?2 AND received_at_ms >= ?4 AND (?6 = 0 OR received_at_ms < ?6)
           AND (?5 = '[]' OR type IN (SELECT value FROM json_each(?5)))
         ORDER BY id DESC LIMIT ?3
         """
@@ -132,6 +184,63 @@ enum SQL {
                s.progress, s.milestones_completed, s.unread_messages
         FROM readers r LEFT JOIN reader_state s ON s.reader_id = r.id WHERE r.id = ?
         """
+
+    // The activity feed.
+    /// The highest position the database has given: the newest event, message or
+    /// milestone update, or the recorded high-water mark if those rows were deleted.
+    static let feedPosition = """
+        SELECT max(coalesce((SELECT max(id) FROM events), 0), coalesce((SELECT max(id) FROM messages), 0),
+                   coalesce((SELECT max(feed_position) FROM milestones), 0),
+                   coalesce((SELECT value FROM counters WHERE name = 'feed_position'), 0))
+        """
+    static let recordFeedPosition = """
+        INSERT INTO counters (name, value) VALUES ('feed_position', ?1)
+        ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)
+        """
+    static let eventsAfter = """
+        SELECT id, reader_id, client_session_id, sequence, type, occurred_at_ms, received_at_ms, content_id, progress, payload
+        FROM events WHERE id > ? ORDER BY id LIMIT ?
+        """
+    static let messagesAfter = """
+        SELECT id, reader_id, consultant_id, direction, body, sent_at_ms, read_at_ms
+        FROM messages WHERE id > ? ORDER BY id LIMIT ?
+        """
+    static let milestonesAfter = """
+        SELECT reader_id, content_id, status, score, started_at_ms, updated_at_ms, completed_at_ms, attributes, feed_position
+        FROM milestones WHERE feed_position > ? ORDER BY feed_position LIMIT ?
+        """
+    /// When each event since a time was received, to seed the dashboard's counters (read
+    /// from the index alone).
+    static let eventTimesSince = "SELECT received_at_ms FROM events WHERE received_at_ms >= ?"
+
+    // Archiving, on the write connection with the archive file attached as `archive`.
+    static let attachArchive = "ATTACH DATABASE ? AS archive"
+    static let detachArchive = "DETACH DATABASE archive"
+    static let createArchiveEvents = """
+        CREATE TABLE IF NOT EXISTS archive.events (
+          id INTEGER PRIMARY KEY,
+          reader_id INTEGER NOT NULL,
+          client_session_id TEXT NOT NULL,
+          sequence INTEGER NOT NULL,
+          type TEXT NOT NULL,
+          occurred_at_ms INTEGER NOT NULL,
+          received_at_ms INTEGER NOT NULL,
+          content_id TEXT NOT NULL,
+          progress REAL,
+          payload BLOB NOT NULL
+        ) STRICT
+        """
+    /// The oldest events before a time; the copy and the delete pick the same rows.
+    static let copyToArchive = """
+        INSERT OR IGNORE INTO archive.events
+        SELECT id, reader_id, client_session_id, sequence, type, occurred_at_ms, received_at_ms, content_id, progress, payload
+        FROM main.events WHERE received_at_ms < ?1 ORDER BY received_at_ms LIMIT ?2
+        """
+    static let deleteArchived = """
+        DELETE FROM main.events WHERE id IN (SELECT id FROM main.events WHERE received_at_ms < ?1 ORDER BY received_at_ms LIMIT ?2)
+        """
+    /// Statements that need the archive attached, so the query-plan test cannot prepare them.
+    static let archive = [attachArchive, detachArchive, createArchiveEvents, copyToArchive, deleteArchived]
 
     // The writer's transaction control, prepared once instead of parsed per command.
     static let begin = "BEGIN IMMEDIATE"
@@ -150,14 +259,22 @@ enum SQL {
         ("insertSession", insertSession), ("sessionByHash", sessionByHash), ("revokeSession", revokeSession),
         ("secretByName", secretByName), ("insertSecret", insertSecret),
         ("readersPage", readersPage), ("insertAudit", insertAudit), ("auditByReader", auditByReader),
-        ("setConsultantRole", setConsultantRole), ("auditPage", auditPage),
+        ("setConsultantRole", setConsultantRole), ("auditPage", auditPage), ("auditByConsultant", auditByConsultant),
+        ("readersByPrefix", readersByPrefix), ("setReaderStatus", setReaderStatus), ("raiseLastSeen", raiseLastSeen),
+        ("deleteReaderEvents", deleteReaderEvents), ("deleteReaderMilestones", deleteReaderMilestones),
+        ("deleteReaderMessages", deleteReaderMessages), ("deleteReaderState", deleteReaderState),
+        ("deleteReaderSessions", deleteReaderSessions), ("deleteReader", deleteReader), ("addReaders", addReaders),
+        ("readerCount", readerCount), ("stuckReaders", stuckReaders), ("unreadFromReaders", unreadFromReaders),
+        ("insertServiceKey", insertServiceKey), ("serviceKeyByHash", serviceKeyByHash), ("revokeServiceKey", revokeServiceKey),
         ("milestone", milestone), ("upsertMilestone", upsertMilestone), ("milestonesPage", milestonesPage),
         ("addMilestonesCompleted", addMilestonesCompleted),
         ("insertMessage", insertMessage), ("messagesPage", messagesPage), ("markMessageRead", markMessageRead),
         ("markMessagesReadUpTo", markMessagesReadUpTo), ("addUnreadMessages", addUnreadMessages),
         ("insertEvent", insertEvent), ("eventIDByIdentity", eventIDByIdentity),
         ("upsertReaderState", upsertReaderState), ("eventsPage", eventsPage), ("readerState", readerState),
+        ("feedPosition", feedPosition), ("recordFeedPosition", recordFeedPosition), ("eventsAfter", eventsAfter),
+        ("messagesAfter", messagesAfter), ("milestonesAfter", milestonesAfter), ("eventTimesSince", eventTimesSince),
     ]
 
-    static let known: Set<String> = Set(all.map(\.sql) + [begin, beginRead, commit, savepoint, release, rollbackToSavepoint])
+    static let known: Set<String> = Set(all.map(\.sql) + archive + [begin, beginRead, commit, savepoint, release, rollbackToSavepoint])
 }

@@ -1,10 +1,4 @@
 extension SQLiteStore {
-    public func readers(afterID: Int64, status: Int, limit: Int) async throws -> [ReaderRecord] {
-        try await read { connection in
-            try connection.query(SQL.readersPage, [.integer(afterID), .integer(Int64(status)), .integer(Int64(limit))], Self.readerRecord)
-        }
-    }
-
     public func audit(_ entry: AuditRecord) async throws -> AuditRecord {
         try await writer.write { context in
             let id = try context.connection.queryFirst(
@@ -20,14 +14,13 @@ extension SQLiteStore {
         }
     }
 
-    public func auditEntries(readerID: Int64?, beforeID: Int64?, limit: Int) async throws -> [AuditRecord] {
-        try await read { connection in
-            let (sql, values): (String, [SQLValue]) = if let readerID {
-                (SQL.auditByReader, [.integer(readerID), .integer(beforeID ?? .max), .integer(Int64(limit))])
-            } else {
-                (SQL.auditPage, [.integer(beforeID ?? .max), .integer(Int64(limit))])
-            }
-            return try connection.query(sql, values) { row in
+    public func auditEntries(_ filter: AuditFilter, beforeID: Int64?, limit: Int) async throws -> [AuditRecord] {
+        let sql = filter.readerID != 0 ? SQL.auditByReader : filter.consultantID != 0 ? SQL.auditByConsultant : SQL.auditPage
+        return try await read { connection in
+            try connection.query(sql, [
+                .integer(beforeID ?? .max), .integer(Int64(limit)), .integer(filter.readerID), .integer(filter.consultantID),
+                .text(filter.action), .integer(filter.sinceMs), .integer(filter.untilMs),
+            ]) { row in
                 AuditRecord(
                     id: row.int64(0), atMs: row.int64(1), actorKind: row.int(2), actorID: row.int64(3), action: row.string(4),
                     readerID: row.int64(5), peerPID: Int32(truncatingIfNeeded: row.int64(6)),

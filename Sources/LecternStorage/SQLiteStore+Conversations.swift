@@ -7,7 +7,7 @@ extension SQLiteStore {
             let before = try connection.queryFirst(SQL.milestone, [.integer(readerID), .text(contentID)], Self.milestoneRecord)
             try connection.run(
                 SQL.upsertMilestone, .integer(readerID), .text(contentID), .integer(Int64(status)), .real(score),
-                .integer(context.nowMs), .text(attributesJSON)
+                .integer(context.nowMs), .text(attributesJSON), .integer(context.nextPosition)
             )
             let wasCompleted = before?.status == 2, isCompleted = status == 2
             if wasCompleted != isCompleted {
@@ -16,6 +16,7 @@ extension SQLiteStore {
             guard let after = try connection.queryFirst(SQL.milestone, [.integer(readerID), .text(contentID)], Self.milestoneRecord) else {
                 throw StorageError(.sqlite, "the milestone just written is missing")
             }
+            context.publish(.milestone(after))
             return (after, before == nil)
         }
     }
@@ -29,22 +30,24 @@ extension SQLiteStore {
     static func milestoneRecord(_ row: Statement) -> MilestoneRecord {
         MilestoneRecord(
             readerID: row.int64(0), contentID: row.string(1), status: row.int(2), score: row.double(3),
-            startedAtMs: row.int64(4), updatedAtMs: row.int64(5), completedAtMs: row.int64(6), attributesJSON: row.string(7)
+            startedAtMs: row.int64(4), updatedAtMs: row.int64(5), completedAtMs: row.int64(6), attributesJSON: row.string(7),
+            feedPosition: row.int64(8)
         )
     }
 
     public func sendMessage(readerID: Int64, consultantID: Int64, direction: Int, body: String) async throws -> MessageRecord {
         try await writer.write { context in
-            let id = try context.connection.queryFirst(
-                SQL.insertMessage,
-                [.integer(readerID), .integer(consultantID), .integer(Int64(direction)), .text(body), .integer(context.nowMs)]
-            ) { $0.int64(0) }
-            guard let id else { throw StorageError(.sqlite, "INSERT … RETURNING gave no row") }
-            if direction == 2 { try context.connection.run(SQL.addUnreadMessages, .integer(readerID), .integer(1)) }
-            return MessageRecord(
-                id: id, readerID: readerID, consultantID: consultantID, direction: direction, body: body,
+            let message = MessageRecord(
+                id: context.nextPosition, readerID: readerID, consultantID: consultantID, direction: direction, body: body,
                 sentAtMs: context.nowMs, readAtMs: 0
             )
+            try context.connection.run(
+                SQL.insertMessage, .integer(message.id), .integer(readerID), .integer(consultantID), .integer(Int64(direction)),
+                .text(body), .integer(context.nowMs)
+            )
+            if direction == 2 { try context.connection.run(SQL.addUnreadMessages, .integer(readerID), .integer(1)) }
+            context.publish(.message(message))
+            return message
         }
     }
 
@@ -52,13 +55,15 @@ extension SQLiteStore {
         try await read { connection in
             try connection.query(
                 SQL.messagesPage, [.integer(readerID), .integer(beforeID ?? .max), .integer(Int64(limit)), .integer(unreadOnly ? 1 : 0)]
-            ) { row in
-                MessageRecord(
-                    id: row.int64(0), readerID: row.int64(1), consultantID: row.int64(2), direction: row.int(3),
-                    body: row.string(4), sentAtMs: row.int64(5), readAtMs: row.int64(6)
-                )
-            }
+            ) { row in Self.messageRecord(row) }
         }
+    }
+
+    static func messageRecord(_ row: Statement) -> MessageRecord {
+        MessageRecord(
+            id: row.int64(0), readerID: row.int64(1), consultantID: row.int64(2), direction: row.int(3),
+            body: row.string(4), sentAtMs: row.int64(5), readAtMs: row.int64(6)
+        )
     }
 
     public func markMessagesRead(readerID: Int64, ids: [Int64], upToID: Int64) async throws -> Int {

@@ -24,6 +24,7 @@ public final class SQLiteStore: Store {
             let writeConnection = try Connection(path: configuration.path, readOnly: false)
             try writeConnection.configure(configuration, role: .writer)
             try Migrator.lectern.migrate(writeConnection, nowMs: currentTimeMs())
+            let position = try writeConnection.queryFirst(SQL.feedPosition, []) { $0.int64(0) } ?? 0
             let readConnections = try (0..<configuration.readConnections).map { _ in
                 let connection = try Connection(path: configuration.path, readOnly: true)
                 try connection.configure(configuration, role: .reader)
@@ -31,7 +32,7 @@ public final class SQLiteStore: Store {
             }
             return SQLiteStore(
                 configuration: configuration,
-                writer: WriterQueue(connection: writeConnection, configuration: configuration),
+                writer: WriterQueue(connection: writeConnection, configuration: configuration, position: position),
                 readers: ReadPool(connections: readConnections)
             )
         }
@@ -75,6 +76,7 @@ public final class SQLiteStore: Store {
                 [.text(reader.email), .text(reader.displayName), .text(reader.passwordHash), .integer(context.nowMs)]
             ) { $0.int64(0) }
             guard let id else { throw StorageError(.sqlite, "INSERT … RETURNING gave no row") }
+            try context.connection.run(SQL.addReaders, .integer(1))
             return ReaderRecord(
                 id: id, email: reader.email, displayName: reader.displayName, passwordHash: reader.passwordHash,
                 status: 1, createdAtMs: context.nowMs, lastSeenAtMs: 0
@@ -99,8 +101,9 @@ public final class SQLiteStore: Store {
         let insert = try connection.prepare(SQL.insertEvent)
         var outcomes: [AppendOutcome] = []
         outcomes.reserveCapacity(events.count)
-        var stored: [StoredEvent] = []
-        stored.reserveCapacity(events.count)
+        var last: StoredEvent?
+        var newCount = 0
+        var contentID = "", progress: Double?
         for event in events {
             defer { insert.reset() }
             insert.bind(1, readerID)
@@ -112,15 +115,20 @@ public final class SQLiteStore: Store {
             insert.bind(7, event.contentID)
             insert.bind(8, event.progress)
             insert.bind(9, event.payload)
+            insert.bind(10, context.nextPosition)
             try insert.step()
             if connection.changes == 1 {
-                let id = connection.lastInsertRowID
-                outcomes.append(AppendOutcome(eventID: id, duplicate: false))
-                stored.append(StoredEvent(
-                    id: id, readerID: readerID, clientSessionID: event.clientSessionID, sequence: event.sequence,
+                let stored = StoredEvent(
+                    id: context.nextPosition, readerID: readerID, clientSessionID: event.clientSessionID, sequence: event.sequence,
                     type: event.type, occurredAtMs: event.occurredAtMs, receivedAtMs: context.nowMs,
                     contentID: event.contentID, progress: event.progress, payload: event.payload
-                ))
+                )
+                context.publish(.event(stored))
+                outcomes.append(AppendOutcome(eventID: stored.id, duplicate: false))
+                last = stored
+                newCount += 1
+                if !stored.contentID.isEmpty { contentID = stored.contentID }
+                if let value = stored.progress { progress = value }
             } else {
                 let id = try connection.queryFirst(
                     SQL.eventIDByIdentity,
@@ -130,36 +138,40 @@ public final class SQLiteStore: Store {
                 outcomes.append(AppendOutcome(eventID: id, duplicate: true))
             }
         }
-        if let last = stored.last {
+        if let last {
             let upsert = try connection.prepare(SQL.upsertReaderState)
             defer { upsert.reset() }
             upsert.bind(1, readerID)
-            upsert.bind(2, stored.count)
+            upsert.bind(2, newCount)
             upsert.bind(3, context.nowMs)
             upsert.bind(4, last.type)
-            upsert.bind(5, stored.last { !$0.contentID.isEmpty }?.contentID ?? "")
-            upsert.bind(6, stored.last { $0.progress != nil }?.progress)
+            upsert.bind(5, contentID)
+            upsert.bind(6, progress)
             try upsert.step()
-            context.emit(.eventsAppended(stored))
         }
         return outcomes
     }
 
-    public func events(readerID: Int64, beforeID: Int64?, limit: Int, sinceMs: Int64 = 0, types: [String] = []) async throws -> [StoredEvent] {
+    public func events(
+        readerID: Int64, beforeID: Int64?, limit: Int, sinceMs: Int64 = 0, untilMs: Int64 = 0, types: [String] = []
+    ) async throws -> [StoredEvent] {
         // The types go to SQLite as one JSON array, read back with json_each.
         let typesJSON = "[" + types.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "]"
         return try await read { connection in
             try connection.query(
                 SQL.eventsPage,
-                [.integer(readerID), .integer(beforeID ?? .max), .integer(Int64(limit)), .integer(sinceMs), .text(typesJSON)]
-            ) { row in
-                StoredEvent(
-                    id: row.int64(0), readerID: row.int64(1), clientSessionID: row.string(2),
-                    sequence: UInt64(bitPattern: row.int64(3)), type: row.string(4), occurredAtMs: row.int64(5),
-                    receivedAtMs: row.int64(6), contentID: row.string(7), progress: row.optionalDouble(8), payload: row.bytes(9)
-                )
-            }
+                [.integer(readerID), .integer(beforeID ?? .max), .integer(Int64(limit)), .integer(sinceMs), .text(typesJSON), .integer(untilMs)],
+                Self.storedEvent
+            )
         }
+    }
+
+    static func storedEvent(_ row: Statement) -> StoredEvent {
+        StoredEvent(
+            id: row.int64(0), readerID: row.int64(1), clientSessionID: row.string(2),
+            sequence: UInt64(bitPattern: row.int64(3)), type: row.string(4), occurredAtMs: row.int64(5),
+            receivedAtMs: row.int64(6), contentID: row.string(7), progress: row.optionalDouble(8), payload: row.bytes(9)
+        )
     }
 
     public func readerState(readerID: Int64) async throws -> ReaderStateRecord? {

@@ -27,8 +27,9 @@ public protocol Store: Sendable {
     /// - Throws: `notFound` when the reader does not exist; nothing is stored then.
     func appendEvents(readerID: Int64, _ events: [NewEvent]) async throws -> [AppendOutcome]
     /// A reader's events, newest first, with ids below `beforeID` (all when nil), received
-    /// at or after `sinceMs`, of the given types (any when empty).
-    func events(readerID: Int64, beforeID: Int64?, limit: Int, sinceMs: Int64, types: [String]) async throws -> [StoredEvent]
+    /// at or after `sinceMs`, of the given types (any when empty), received
+    /// before `untilMs` (no bound when 0).
+    func events(readerID: Int64, beforeID: Int64?, limit: Int, sinceMs: Int64, untilMs: Int64, types: [String]) async throws -> [StoredEvent]
     /// The reader's state; nil when the reader does not exist.
     func readerState(readerID: Int64) async throws -> ReaderStateRecord?
 
@@ -49,22 +50,49 @@ public protocol Store: Sendable {
     /// not 0); ids of other readers' messages are ignored. Returns how many were marked.
     func markMessagesRead(readerID: Int64, ids: [Int64], upToID: Int64) async throws -> Int
 
-    /// Readers in id order after `afterID`, with `status` (any when 0).
-    func readers(afterID: Int64, status: Int, limit: Int) async throws -> [ReaderRecord]
+    /// Readers in id order after `afterID`, with `status` (any when 0), whose email or
+    /// display name starts with `prefix` (ignoring ASCII case; any when empty).
+    func readers(afterID: Int64, status: Int, prefix: String, limit: Int) async throws -> [ReaderRecord]
+    /// The readers with these ids that exist, in the order of `ids`.
+    func readers(ids: [Int64]) async throws -> [ReaderRecord]
+    /// Sets a reader's status (1 active, 2 suspended); nil when there is no such reader.
+    func setReaderStatus(id: Int64, status: Int) async throws -> ReaderRecord?
+    /// Erases the reader and every row of its data (events, state, milestones, messages,
+    /// sessions) in one transaction; nil when there is no such reader. Audit rows stay.
+    func deleteReader(id: Int64) async throws -> DeletedReader?
+    /// Raises readers' last-seen times (never lowers one): many readers in one write.
+    func recordLastSeen(_ lastSeen: [Int64: Int64]) async throws
+
+    /// Stores a service key (by its secret's hash). - Throws: `conflict` when the name is taken.
+    func createServiceKey(name: String, keyHash: [UInt8]) async throws -> ServiceKeyRecord
+    func serviceKey(keyHash: [UInt8]) async throws -> ServiceKeyRecord?
+    /// Revokes a key (keeping the first revocation time); nil when there is no such key.
+    func revokeServiceKey(id: Int64) async throws -> ServiceKeyRecord?
 
     /// Appends an audit row (stamped with the commit's time) and returns it.
     func audit(_ entry: AuditRecord) async throws -> AuditRecord
-    /// The audit rows about one reader (every row when `readerID` is nil), newest first,
-    /// with ids below `beforeID` (all when nil).
-    func auditEntries(readerID: Int64?, beforeID: Int64?, limit: Int) async throws -> [AuditRecord]
+    /// The audit rows that match `filter`, newest first, with ids below `beforeID` (all when nil).
+    func auditEntries(_ filter: AuditFilter, beforeID: Int64?, limit: Int) async throws -> [AuditRecord]
     /// Sets a consultant's role; nil when there is no such consultant.
     func setConsultantRole(id: Int64, role: Int) async throws -> ConsultantRecord?
 
     /// The secret called `name`, made by `make` and stored the first time it is asked for.
     func secret(named name: String, make: @escaping @Sendable () -> [UInt8]) async throws -> [UInt8]
 
-    /// Calls `subscriber` with every batch committed from now on, in commit order.
+    /// Calls `subscriber` with every batch committed from now on that added activity, in
+    /// commit order, before `feedPosition` moves past the batch.
     func subscribe(_ subscriber: @escaping @Sendable (CommittedBatch) -> Void)
+    /// The position of the last activity committed and handed to subscribers.
+    var feedPosition: Int64 { get }
+    /// Committed activity after `position`, in position order: at most `limit` items.
+    /// Milestones appear once, at the position of their latest update; events that were
+    /// archived or deleted no longer appear.
+    func activity(after position: Int64, limit: Int) async throws -> [Activity]
+    /// When each event received at or after `sinceMs` was received, oldest first.
+    func eventReceiptTimes(sinceMs: Int64) async throws -> [Int64]
+    /// Counts for the dashboard; a milestone started and not updated since
+    /// `stuckBeforeMs` makes its reader stuck.
+    func dashboardCounts(stuckBeforeMs: Int64) async throws -> DashboardCounts
 
     /// Copies the database to a new file at `path` while writes continue, `pagesPerStep`
     /// pages at a time, yielding progress after each step. The copy holds every write
@@ -74,6 +102,11 @@ public protocol Store: Sendable {
     func checkpoint(_ mode: CheckpointKind) async throws -> CheckpointOutcome
     /// `["ok"]` for a sound database, otherwise the problems found.
     func integrityCheck() async throws -> [String]
+    /// Moves the events received before `beforeMs` into the SQLite file at `path`
+    /// (created, or appended to: an event already there is not copied twice), in
+    /// transactions of a few thousand events so that other writes go on. Returns how many
+    /// moved.
+    func archiveEvents(beforeMs: Int64, to path: String) async throws -> Int
     func stats() async throws -> StoreStats
 
     /// Fails waiting and later calls with `closed`, lets the running batch finish and

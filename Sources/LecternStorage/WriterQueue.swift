@@ -29,10 +29,17 @@ final class WriterQueue: Sendable {
     /// When the writer last tried an automatic TRUNCATE checkpoint that did not complete.
     /// Touched only by the writer thread.
     nonisolated(unsafe) private var lastTruncateAttempt: ContinuousClock.Instant?
+    /// The last feed position given, committed or not. Touched only by the writer thread.
+    nonisolated(unsafe) private var givenPosition: Int64
+    /// The last feed position committed and handed to subscribers.
+    private let committed: Atomic<Int64>
 
-    /// Starts the writer thread, which takes ownership of `connection`.
-    init(connection: Connection, configuration: StoreConfiguration) {
+    /// Starts the writer thread, which takes ownership of `connection`; `position` is the
+    /// highest feed position the database has given.
+    init(connection: Connection, configuration: StoreConfiguration, position: Int64) {
         self.configuration = configuration
+        givenPosition = position
+        committed = Atomic(position)
         let owned = OwnedConnection(connection)
         let thread = Thread { [self] in
             runLoop(owned.take())
@@ -73,6 +80,9 @@ final class WriterQueue: Sendable {
             wakeUp.signal()
         }
     }
+
+    /// The feed position of the last committed batch whose subscribers were called.
+    var committedPosition: Int64 { committed.load(ordering: .acquiring) }
 
     /// Registers `subscriber` for every batch committed from now on, called on the writer
     /// thread in commit order; it must not block.
@@ -140,17 +150,18 @@ final class WriterQueue: Sendable {
     private func commit(_ batch: [any WriteJob], on connection: Connection, subscribers: [Subscriber]) {
         let clock = ContinuousClock()
         let started = clock.now
-        let context = WriteContext(connection: connection, nowMs: currentTimeMs())
-        var changes: [StoreChange] = []
+        let context = WriteContext(connection: connection, nowMs: currentTimeMs(), position: givenPosition)
+        defer { givenPosition = context.position }
+        var activities: [Activity] = []
         do {
             try connection.run(SQL.begin)
             for job in batch {
                 try connection.run(SQL.savepoint)
                 if job.execute(context) {
                     try connection.run(SQL.release)
-                    changes.append(contentsOf: context.takeChanges())
+                    activities.append(contentsOf: context.takeActivity())
                 } else {
-                    _ = context.takeChanges()
+                    _ = context.takeActivity()
                     // SQLite rolls the whole transaction back itself after some errors
                     // (disk full, I/O): then the batch cannot commit at all.
                     guard !connection.isAutocommit else {
@@ -168,9 +179,10 @@ final class WriterQueue: Sendable {
         }
         for job in batch { job.finish(failure: nil) }
         statistics.record(batchSize: batch.count, commitDuration: clock.now - started)
-        if !changes.isEmpty || !subscribers.isEmpty {
-            let committed = CommittedBatch(changes: changes, committedAtMs: context.nowMs)
-            for subscriber in subscribers { subscriber(committed) }
+        if !activities.isEmpty {
+            let batch = CommittedBatch(activities: activities, committedAtMs: context.nowMs, position: context.position)
+            for subscriber in subscribers { subscriber(batch) }
+            committed.store(context.position, ordering: .releasing)
         }
         checkpointIfWALTooLarge(connection)
     }

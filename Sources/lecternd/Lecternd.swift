@@ -72,23 +72,14 @@ struct Lecternd: AsyncParsableCommand {
         serverConfiguration.idleTimeout = .seconds(idleTimeoutSeconds)
         serverConfiguration.shutdownGracePeriod = .seconds(shutdownGraceSeconds)
 
-        let health = HealthService(services: [
-            "lectern.v1.HealthService", "lectern.v1.AuthService", "lectern.v1.ReaderService", "lectern.v1.ConsultantService",
-            "lectern.v1.AdminService",
-        ])
-        let auth = try AuthService(store: store)
-        let presence = Presence()
-        let readers = try await ReaderService(store: store, authenticator: auth.authenticator, presence: presence)
+        let services = try await Services(store: store, logger: logger)
         var router = RPCRouter()
-        health.register(on: &router)
-        auth.register(on: &router)
-        readers.register(on: &router)
-        try await ConsultantService(store: store, authenticator: auth.authenticator, presence: presence).register(on: &router)
-        AdminService(store: store, authenticator: auth.authenticator).register(on: &router)
+        services.register(on: &router)
         let server = RPCServer(configuration: serverConfiguration, router: router, logger: logger)
 
         let group = ServiceGroup(
-            services: [RPCServerService(server: server, health: health)],
+            // Shut down in reverse order: the server drains first, then the keeper saves.
+            services: [PresenceKeeperService(keeper: services.presenceKeeper), RPCServerService(server: server, services: services)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )
@@ -108,14 +99,23 @@ struct Lecternd: AsyncParsableCommand {
 /// NOT_SERVING, then the server stops accepting, sends GOAWAY and lets calls finish.
 struct RPCServerService: Service {
     let server: RPCServer
-    let health: HealthService
+    let services: Services
 
     func run() async throws {
         try await withGracefulShutdownHandler {
             try await server.run()
         } onGracefulShutdown: {
-            health.setAll(.notServing)
+            services.beginShutdown()
             Task { await server.shutdown() }
         }
+    }
+}
+
+/// Takes idle readers offline and saves last-seen times until shutdown, then saves once more.
+struct PresenceKeeperService: Service {
+    let keeper: PresenceKeeper
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await keeper.run() }
     }
 }

@@ -15,24 +15,31 @@ final class TestClock: Sendable {
     func advance(byMs delta: Int64) { now.withLock { $0 += delta } }
 }
 
-/// lecternd's AuthService and ReaderService on a real socket and a fresh database.
-func withAuthServer<T>(_ body: (AuthClient, SQLiteStore, TestClock) async throws -> T) async throws -> T {
+/// Lectern's services on a real socket and a fresh database, with a clock the test moves.
+struct TestServer {
+    let auth: AuthClient
+    let store: SQLiteStore
+    let clock: TestClock
+    let services: Services
+    let socketPath: String
+    var client: RPCClient { auth.client }
+}
+
+func withTestServer<T>(
+    configure: (inout Services.Configuration) -> Void = { _ in }, _ body: (TestServer) async throws -> T
+) async throws -> T {
     let directory = "/tmp/la-\(UUID().uuidString.prefix(8))"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let store = try await SQLiteStore.open(StoreConfiguration(path: directory + "/db"))
     let clock = TestClock()
-    var configuration = AuthService.Configuration()
-    configuration.passwordStrength = .minimum
-    configuration.nowMs = { clock.ms }
-    let auth = try AuthService(store: store, configuration: configuration)
-    let presence = Presence()
-    let readers = try await ReaderService(store: store, authenticator: auth.authenticator, presence: presence)
+    var configuration = Services.Configuration()
+    configuration.auth.passwordStrength = .minimum
+    configuration.auth.nowMs = { clock.ms }
+    configure(&configuration)
+    let services = try await Services(store: store, configuration: configuration, logger: Logger(label: "test"))
     var router = RPCRouter()
-    auth.register(on: &router)
-    readers.register(on: &router)
-    try await ConsultantService(store: store, authenticator: auth.authenticator, presence: presence).register(on: &router)
-    AdminService(store: store, authenticator: auth.authenticator, passwordStrength: .minimum).register(on: &router)
+    services.register(on: &router)
     var serverConfiguration = RPCServerConfiguration(socketPath: directory + "/s.sock")
     serverConfiguration.eventLoopThreads = 1
     let server = RPCServer(configuration: serverConfiguration, router: router, logger: Logger(label: "test"))
@@ -40,12 +47,20 @@ func withAuthServer<T>(_ body: (AuthClient, SQLiteStore, TestClock) async throws
     while !FileManager.default.fileExists(atPath: serverConfiguration.socketPath) { try await Task.sleep(for: .milliseconds(2)) }
     let client = RPCClient(socketPath: serverConfiguration.socketPath)
     defer { running.cancel() }
-    let result = try await body(AuthClient(client), store, clock)
+    let result = try await body(TestServer(
+        auth: AuthClient(client), store: store, clock: clock, services: services, socketPath: serverConfiguration.socketPath
+    ))
     await client.close()
+    services.beginShutdown()
     await server.shutdown()
     try await running.value
     await store.close()
     return result
+}
+
+/// The services over a real socket: the client, the store and the test's clock.
+func withAuthServer<T>(_ body: (AuthClient, SQLiteStore, TestClock) async throws -> T) async throws -> T {
+    try await withTestServer { try await body($0.auth, $0.store, $0.clock) }
 }
 
 @Suite("AuthService over a real socket")

@@ -33,7 +33,7 @@ struct ConsultantServiceTests {
             #expect(got.reader?.email == "ada@example.org" && got.state?.eventCount == 3)
             let page = try await consultants.listReaderEvents(.with { $0.readerID = adaID; $0.pageSize = 2 }, options: viewer)
             #expect(page.events.map(\.sequence) == [3, 2] && !page.nextPageToken.isEmpty)
-            let audit = try await store.auditEntries(readerID: adaID, beforeID: nil, limit: 10)
+            let audit = try await store.auditEntries(AuditFilter(readerID: adaID), beforeID: nil, limit: 10)
             #expect(audit.map(\.action) == ["ConsultantService.ListReaderEvents", "ConsultantService.GetReader"])
             #expect(audit.allSatisfy { $0.actorKind == 1 && $0.peerPID == getpid() && $0.peerUID == getuid() && $0.atMs > 0 })
             // A cursor for Ada's history does not page Bob's.

@@ -7,7 +7,12 @@ import Testing
 struct QueryPlanTests {
     /// Scans that are fine: the migrations table, and json_each, which reads a bound list
     /// (the event types of a filter), not a table.
-    static let smallTables: Set<String> = ["schema_migrations", "json_each"]
+    static let smallTables: Set<String> = ["schema_migrations", "json_each", "CONSTANT"]
+    /// Statements that may sort, each bounded by its matches rather than its table.
+    static let sortsAllowed: [String: String] = [
+        "readersByPrefix": "sorts the readers whose email or name has the prefix, by id",
+        "stuckReaders": "counts the distinct readers of stuck milestones only",
+    ]
 
     @Test("no statement scans a large table", arguments: SQL.all.map(\.name))
     func noFullScan(name: String) async throws {
@@ -20,7 +25,7 @@ struct QueryPlanTests {
                     #expect(Self.smallTables.contains(String(table)), "\(name): \(step)")
                 }
                 if step.hasPrefix("USE TEMP B-TREE") {
-                    #expect(sql.contains("schema_migrations"), "\(name): \(step)")
+                    #expect(sql.contains("schema_migrations") || Self.sortsAllowed[name] != nil, "\(name): \(step)")
                 }
             }
         }

@@ -119,8 +119,8 @@ struct WriterQueueTests {
             let reader = try await store.makeReader()
             let received = Mutex<[Int64]>([])
             store.subscribe { batch in
-                for case .eventsAppended(let events) in batch.changes {
-                    received.withLock { $0 += events.map(\.id) }
+                for case .event(let event) in batch.activities.map(\.item) {
+                    received.withLock { $0.append(event.id) }
                 }
             }
             var acknowledged: [Int64] = []

@@ -58,6 +58,8 @@ public struct MilestoneRecord: Sendable, Hashable {
     public var completedAtMs: Int64
     /// Application data, as a JSON object of strings.
     public var attributesJSON: String
+    /// The feed position of its latest update.
+    public var feedPosition: Int64
 }
 
 /// A message between a reader and the consultants.
@@ -99,4 +101,52 @@ public struct AuditRecord: Sendable, Hashable {
         self.peerUID = peerUID
         self.detail = detail
     }
+}
+
+/// Which audit rows to list; every set filter must match.
+public struct AuditFilter: Sendable, Hashable {
+    /// Rows by this consultant, when not 0.
+    public var consultantID: Int64 = 0
+    /// Rows about this reader, when not 0.
+    public var readerID: Int64 = 0
+    /// Rows of this action, when not empty.
+    public var action = ""
+    /// Rows at or after this time, when not 0.
+    public var sinceMs: Int64 = 0
+    /// Rows before this time, when not 0.
+    public var untilMs: Int64 = 0
+
+    public init(consultantID: Int64 = 0, readerID: Int64 = 0, action: String = "", sinceMs: Int64 = 0, untilMs: Int64 = 0) {
+        self.consultantID = consultantID
+        self.readerID = readerID
+        self.action = action
+        self.sinceMs = sinceMs
+        self.untilMs = untilMs
+    }
+}
+
+/// A gateway's long-lived key; only the hash of its secret is stored.
+public struct ServiceKeyRecord: Sendable, Hashable {
+    public var id: Int64
+    public var name: String
+    public var createdAtMs: Int64
+    /// 0 while the key is valid.
+    public var revokedAtMs: Int64
+}
+
+/// What deleting a reader erased.
+public struct DeletedReader: Sendable, Hashable {
+    public var events: Int
+    public var milestones: Int
+    public var messages: Int
+    public var sessions: Int
+}
+
+/// The dashboard's figures that come from the database.
+public struct DashboardCounts: Sendable, Hashable {
+    /// Readers with a milestone started and not updated since the cut-off.
+    public var stuckReaders: Int
+    /// Reader-to-consultant messages nobody has read.
+    public var unreadMessages: Int
+    public var totalReaders: Int
 }

@@ -125,5 +125,27 @@ enum Schema {
               value BLOB NOT NULL
             ) STRICT;
             """),
+        Migration(version: 4, name: "activity feed positions, reader search, counters", sql: """
+            -- Events, messages and milestone updates share one sequence of positions, given
+            -- by the writer in commit order: a Watch cursor is a position. Event and
+            -- message ids are their positions; a milestone keeps the position of its
+            -- latest update.
+            ALTER TABLE milestones ADD COLUMN feed_position INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX milestones_feed ON milestones (feed_position);
+
+            -- Values the server keeps across restarts: the highest feed position given (so
+            -- that deleting the newest rows never lets a position be given twice), and the
+            -- number of readers.
+            CREATE TABLE counters (
+              name TEXT PRIMARY KEY,
+              value INTEGER NOT NULL
+            ) STRICT, WITHOUT ROWID;
+
+            -- ListReaders by a prefix of the display name, whatever its ASCII case.
+            CREATE INDEX readers_display_name ON readers (display_name COLLATE NOCASE);
+
+            -- Readers are counted as they are created and deleted.
+            INSERT INTO counters (name, value) SELECT 'readers', count(*) FROM readers;
+            """),
     ]
 }

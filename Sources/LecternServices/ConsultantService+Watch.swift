@@ -1,0 +1,95 @@
+import LecternProtocol
+import LecternServer
+import LecternStorage
+
+/// ConsultantService.Watch: the live activity feed, resumable from a cursor.
+///
+/// A cursor is a feed position as decimal digits: positions are not secrets (a
+/// consultant may watch every reader), so a changed cursor only moves the stream. With a
+/// cursor the stream first replays from the store what committed after it, page by page,
+/// then sends CaughtUp and continues with what the live feed delivers; updates at or
+/// below the last position sent are skipped, so there is no gap and no duplicate.
+/// Presence changes are live only; they are not replayed.
+extension ConsultantService {
+    static let replayPage = 512
+
+    func watch(_ request: WatchRequest, _ context: ServerContext, _ writer: ResponseWriter<ActivityUpdate>) async throws {
+        var validation = Validation()
+        validation.require(request.readerIDs.count <= 1_000, "reader_ids", "at most 1,000 readers")
+        validation.require(request.readerIDs.allSatisfy { $0 > 0 }, "reader_ids", "must be readers' ids")
+        validation.require(request.kinds.allSatisfy { (1...4).contains($0.rawValue) }, "kinds", "must be EVENT, PRESENCE, MILESTONE or MESSAGE")
+        let start = request.cursor.isEmpty ? nil : Int64(request.cursor)
+        validation.require(request.cursor.isEmpty || (start ?? -1) >= 0, "cursor", "not a Watch cursor")
+        try validation.check()
+        if let start, start > feed.position {
+            throw RPCError(.invalidArgument, "cursor: ahead of the feed, which is at \(feed.position)")
+        }
+        _ = try await authorize(context, action: "Watch", readerID: nil, detail: "cursor=\(request.cursor)")
+
+        let filter = WatchFilter(readerIDs: Set(request.readerIDs), kinds: Set(request.kinds))
+        let (subscription, livePosition) = try feed.subscribe(filter)
+        defer { feed.unsubscribe(subscription) }
+        var cursor = start ?? livePosition
+        if start != nil {
+            // Whatever the queue dropped while it overflowed is in the store: read again.
+            repeat {
+                cursor = try await replay(after: cursor, filter, writer)
+            } while subscription.resetOverflow()
+        }
+        try await writer.write(ActivityUpdate.with {
+            $0.cursor = String(cursor)
+            $0.committedAtMs = nowMs()
+            $0.update = .caughtUp(CaughtUp())
+        })
+        while true {
+            for item in try await subscription.next() {
+                switch item {
+                case .activity(let activities, let position):
+                    for activity in activities where activity.position > cursor {
+                        try await writer.write(Self.update(activity))
+                        cursor = activity.position
+                    }
+                    cursor = max(cursor, position)
+                case .presence(let change, let position):
+                    cursor = max(cursor, position)
+                    try await writer.write(ActivityUpdate.with {
+                        $0.cursor = String(cursor)
+                        $0.committedAtMs = change.atMs
+                        $0.update = .presence(PresenceChange.with {
+                            $0.readerID = change.readerID
+                            $0.online = change.online
+                            $0.atMs = change.atMs
+                            $0.contentID = change.contentID
+                        })
+                    })
+                }
+            }
+        }
+    }
+
+    /// Sends what the store holds after `position` that the filter wants; returns the
+    /// position of the last activity read.
+    private func replay(after position: Int64, _ filter: WatchFilter, _ writer: ResponseWriter<ActivityUpdate>) async throws -> Int64 {
+        var cursor = position
+        while true {
+            let page = try await storage { try await store.activity(after: cursor, limit: Self.replayPage) }
+            for activity in page {
+                if filter.wants(activity) { try await writer.write(Self.update(activity)) }
+                cursor = activity.position
+            }
+            if page.count < Self.replayPage { return cursor }
+        }
+    }
+
+    static func update(_ activity: Activity) -> ActivityUpdate {
+        ActivityUpdate.with {
+            $0.cursor = String(activity.position)
+            $0.committedAtMs = activity.committedAtMs
+            $0.update = switch activity.item {
+            case .event(let event): .event(ReaderService.message(event))
+            case .milestone(let milestone): .milestone(ReaderService.message(milestone))
+            case .message(let message): .message(ReaderService.message(message))
+            }
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+
+extension SQLiteStore {
+    public func readers(afterID: Int64, status: Int, prefix: String, limit: Int) async throws -> [ReaderRecord] {
+        try await read { connection in
+            guard !prefix.isEmpty else {
+                return try connection.query(SQL.readersPage, [.integer(afterID), .integer(Int64(status)), .integer(Int64(limit))], Self.readerRecord)
+            }
+            // Every string that starts with the prefix sorts below prefix + U+10FFFF.
+            return try connection.query(
+                SQL.readersByPrefix,
+                [.integer(afterID), .integer(Int64(status)), .text(prefix), .text(prefix + "\u{10FFFF}"), .integer(Int64(limit))],
+                Self.readerRecord
+            )
+        }
+    }
+
+    public func readers(ids: [Int64]) async throws -> [ReaderRecord] {
+        try await read { connection in
+            try ids.compactMap { id throws(StorageError) in try connection.queryFirst(SQL.readerByID, [.integer(id)], Self.readerRecord) }
+        }
+    }
+
+    public func setReaderStatus(id: Int64, status: Int) async throws -> ReaderRecord? {
+        try await writer.write { context in
+            try context.connection.queryFirst(SQL.setReaderStatus, [.integer(id), .integer(Int64(status))], Self.readerRecord)
+        }
+    }
+
+    public func deleteReader(id: Int64) async throws -> DeletedReader? {
+        try await writer.write { context in
+            let connection = context.connection
+            guard try connection.queryFirst(SQL.readerByID, [.integer(id)], { _ in true }) != nil else { return nil }
+            func delete(_ sql: String) throws(StorageError) -> Int {
+                try connection.run(sql, .integer(id))
+                return connection.changes
+            }
+            let deleted = DeletedReader(
+                events: try delete(SQL.deleteReaderEvents), milestones: try delete(SQL.deleteReaderMilestones),
+                messages: try delete(SQL.deleteReaderMessages), sessions: try delete(SQL.deleteReaderSessions)
+            )
+            _ = try delete(SQL.deleteReaderState)
+            _ = try delete(SQL.deleteReader)
+            try connection.run(SQL.addReaders, .integer(-1))
+            // The reader's rows may have held the highest positions given.
+            try connection.run(SQL.recordFeedPosition, .integer(context.position))
+            return deleted
+        }
+    }
+
+    public func recordLastSeen(_ lastSeen: [Int64: Int64]) async throws {
+        guard !lastSeen.isEmpty else { return }
+        try await writer.write { context in
+            for (id, atMs) in lastSeen {
+                try context.connection.run(SQL.raiseLastSeen, .integer(id), .integer(atMs))
+            }
+        }
+    }
+
+    // MARK: Service keys
+
+    public func createServiceKey(name: String, keyHash: [UInt8]) async throws -> ServiceKeyRecord {
+        try await writer.write { context in
+            let id = try context.connection.queryFirst(SQL.insertServiceKey, [.text(name), .blob(keyHash), .integer(context.nowMs)]) { $0.int64(0) }
+            guard let id else { throw StorageError(.sqlite, "INSERT … RETURNING gave no row") }
+            return ServiceKeyRecord(id: id, name: name, createdAtMs: context.nowMs, revokedAtMs: 0)
+        }
+    }
+
+    public func serviceKey(keyHash: [UInt8]) async throws -> ServiceKeyRecord? {
+        try await read { try $0.queryFirst(SQL.serviceKeyByHash, [.blob(keyHash)], Self.serviceKeyRecord) }
+    }
+
+    public func revokeServiceKey(id: Int64) async throws -> ServiceKeyRecord? {
+        try await writer.write { context in
+            try context.connection.queryFirst(SQL.revokeServiceKey, [.integer(id), .integer(context.nowMs)], Self.serviceKeyRecord)
+        }
+    }
+
+    static func serviceKeyRecord(_ row: Statement) -> ServiceKeyRecord {
+        ServiceKeyRecord(id: row.int64(0), name: row.string(1), createdAtMs: row.int64(2), revokedAtMs: row.int64(3))
+    }
+
+    // MARK: The activity feed
+
+    public var feedPosition: Int64 { writer.committedPosition }
+
+    public func activity(after position: Int64, limit: Int) async throws -> [Activity] {
+        try await read { connection in
+            let bounds: [SQLValue] = [.integer(position), .integer(Int64(limit))]
+            var activity = try connection.query(SQL.eventsAfter, bounds) { row in
+                let event = Self.storedEvent(row)
+                return Activity(position: event.id, committedAtMs: event.receivedAtMs, item: .event(event))
+            }
+            activity += try connection.query(SQL.messagesAfter, bounds) { row in
+                let message = Self.messageRecord(row)
+                return Activity(position: message.id, committedAtMs: message.sentAtMs, item: .message(message))
+            }
+            activity += try connection.query(SQL.milestonesAfter, bounds) { row in
+                let milestone = Self.milestoneRecord(row)
+                return Activity(position: milestone.feedPosition, committedAtMs: milestone.updatedAtMs, item: .milestone(milestone))
+            }
+            activity.sort { $0.position < $1.position }
+            return Array(activity.prefix(limit))
+        }
+    }
+
+    public func eventReceiptTimes(sinceMs: Int64) async throws -> [Int64] {
+        try await read { try $0.query(SQL.eventTimesSince, [.integer(sinceMs)]) { $0.int64(0) } }
+    }
+
+    public func dashboardCounts(stuckBeforeMs: Int64) async throws -> DashboardCounts {
+        try await read { connection in
+            DashboardCounts(
+                stuckReaders: Int(try connection.queryFirst(SQL.stuckReaders, [.integer(stuckBeforeMs)]) { $0.int64(0) } ?? 0),
+                unreadMessages: Int(try connection.queryFirst(SQL.unreadFromReaders) { $0.int64(0) } ?? 0),
+                totalReaders: Int(try connection.queryFirst(SQL.readerCount) { $0.int64(0) } ?? 0)
+            )
+        }
+    }
+
+    // MARK: Archiving
+
+    public func archiveEvents(beforeMs: Int64, to path: String) async throws -> Int {
+        let chunk = 5_000
+        try await writer.exclusive { connection in
+            try connection.run(SQL.attachArchive, .text(path))
+            do {
+                try connection.run(SQL.createArchiveEvents)
+            } catch {
+                try? connection.run(SQL.detachArchive)
+                throw error
+            }
+        }
+        var moved = 0
+        do {
+            while true {
+                let count = try await writer.write { context in
+                    let connection = context.connection
+                    try connection.run(SQL.copyToArchive, .integer(beforeMs), .integer(Int64(chunk)))
+                    try connection.run(SQL.deleteArchived, .integer(beforeMs), .integer(Int64(chunk)))
+                    let deleted = connection.changes
+                    if deleted > 0 { try connection.run(SQL.recordFeedPosition, .integer(context.position)) }
+                    return deleted
+                }
+                moved += count
+                if count < chunk { break }
+            }
+        } catch {
+            _ = try? await writer.exclusive { try $0.run(SQL.detachArchive) }
+            throw error
+        }
+        try await writer.exclusive { try $0.run(SQL.detachArchive) }
+        return moved
+    }
+}
