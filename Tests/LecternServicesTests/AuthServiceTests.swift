@@ -16,7 +16,7 @@ final class TestClock: Sendable {
 }
 
 /// Lectern's services on a real socket and a fresh database, with a clock the test moves.
-struct TestServer {
+struct TestServer: Sendable {
     let auth: AuthClient
     let store: SQLiteStore
     let clock: TestClock
