@@ -15,6 +15,9 @@ public final class AuthService: Sendable {
         public var maxFailedLogins = 5
         /// The window, in milliseconds; defaults to 60,000.
         public var failedLoginWindowMs: Int64 = 60_000
+        /// The uid whose processes are the socket's owner when they call with no token;
+        /// the server's own uid by default.
+        public var ownerUID: UInt32 = getuid()
         /// The clock, in unix milliseconds (tests move it).
         public var nowMs: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
 
@@ -32,7 +35,7 @@ public final class AuthService: Sendable {
     public init(store: any Store, configuration: Configuration = Configuration()) throws {
         self.store = store
         self.configuration = configuration
-        authenticator = Authenticator(store: store, nowMs: configuration.nowMs)
+        authenticator = Authenticator(store: store, nowMs: configuration.nowMs, ownerUID: configuration.ownerUID)
         accountThrottle = LoginThrottle(limit: configuration.maxFailedLogins, windowMs: configuration.failedLoginWindowMs)
         peerThrottle = LoginThrottle(limit: configuration.maxFailedLogins * 4, windowMs: configuration.failedLoginWindowMs)
         decoyHash = try Credentials.hashPassword(Credentials.newToken(), strength: configuration.passwordStrength)
@@ -114,7 +117,7 @@ public final class AuthService: Sendable {
             throw RPCError(.unauthenticated, "the call needs the metadata authorization: Bearer <token>")
         }
         guard let token = Authenticator.sessionToken(context) else {
-            throw RPCError(.invalidArgument, "\(Authenticator.readerTokenKey): a gateway logs a reader out with the reader's token")
+            throw RPCError(.permissionDenied, "a service key has no session: send the reader's token in \(Authenticator.readerTokenKey) to log the reader out")
         }
         _ = try await authenticator.authenticate(context)
         _ = try await storage { try await store.revokeSession(tokenHash: Credentials.tokenHash(token), atMs: configuration.nowMs()) }
