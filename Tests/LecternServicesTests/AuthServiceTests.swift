@@ -8,11 +8,12 @@ import Synchronization
 import Testing
 @testable import LecternServices
 
-/// A clock the test moves.
+/// The wall clock, moved forward by the test: the store stamps rows with the wall clock,
+/// so the services' clock must not fall behind it.
 final class TestClock: Sendable {
-    private let now = Mutex<Int64>(1_795_000_000_000)
-    var ms: Int64 { now.withLock { $0 } }
-    func advance(byMs delta: Int64) { now.withLock { $0 += delta } }
+    private let offset = Mutex<Int64>(0)
+    var ms: Int64 { Int64(Date().timeIntervalSince1970 * 1000) + offset.withLock { $0 } }
+    func advance(byMs delta: Int64) { offset.withLock { $0 += delta } }
 }
 
 /// Lectern's services on a real socket and a fresh database, with a clock the test moves.

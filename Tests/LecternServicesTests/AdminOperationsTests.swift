@@ -1,0 +1,216 @@
+import Foundation
+import LecternClient
+import LecternProtocol
+import LecternStorage
+import Testing
+@testable import LecternServices
+
+/// Service keys, suspending, deleting and archiving, the audit log's filters, ListReaders'
+/// filters, the dashboard and saved last-seen times — each against the real store.
+@Suite("Admin operations, filters and the dashboard over a real socket")
+struct AdminOperationsTests {
+    private func reader(_ server: TestServer, _ name: String) async throws -> (String, Int64) {
+        let response = try await server.auth.signUp(.with { $0.email = "\(name)@example.org"; $0.password = "password \(name)"; $0.displayName = name })
+        return (response.token, response.reader?.id ?? 0)
+    }
+
+    private func viewer(_ server: TestServer) async throws -> CallOptions {
+        _ = try await AdminClient(server.client).createConsultant(.with {
+            $0.email = "vic@staff.org"; $0.password = "password vic"; $0.displayName = "Vic"; $0.role = .viewer
+        })
+        return .bearer(try await server.auth.login(.with { $0.email = "vic@staff.org"; $0.password = "password vic"; $0.accountKind = .consultant }).token)
+    }
+
+    private static func events(_ sequences: ClosedRange<UInt64>) -> AppendEventsRequest {
+        AppendEventsRequest.with {
+            $0.events = sequences.map { n in EventInput.with { $0.clientSessionID = "s"; $0.sequence = n; $0.type = "page_view" } }
+        }
+    }
+
+    @Test("a gateway's service key acts for a reader by the reader's token; revoked, it stops at once")
+    func serviceKeys() async throws {
+        try await withTestServer { server in
+            let admin = AdminClient(server.client), readers = ReaderClient(server.client)
+            let created = try await admin.createServiceKey(.with { $0.name = "web-1" })
+            #expect(created.secret.hasPrefix("lsk_") && created.key?.name == "web-1" && created.key?.revokedAtMs == 0)
+            #expect(await status { _ = try await admin.createServiceKey(.with { $0.name = "web-1" }) } == .alreadyExists)
+            let (token, adaID) = try await reader(server, "ada")
+            let gateway = CallOptions(metadata: ["authorization": "Bearer \(created.secret)", "x-reader-token": token])
+            let who = try await server.auth.whoAmI(options: gateway)
+            #expect(who.kind == .reader && who.serviceKeyName == "web-1")
+            guard case .reader(let reader)? = who.account else { Issue.record("not a reader"); return }
+            #expect(reader.id == adaID)
+            _ = try await readers.appendEvents(Self.events(1...2), options: gateway)
+            #expect(try await readers.getMyState(options: .bearer(token)).state?.eventCount == 2)
+            let alone = try await server.auth.whoAmI(options: .bearer(created.secret))
+            #expect(alone.kind == .serviceKey && alone.account == nil)
+
+            let revoked = try await admin.revokeServiceKey(.with { $0.serviceKeyID = created.key?.id ?? 0 })
+            #expect((revoked.key?.revokedAtMs ?? 0) > 0)
+            #expect(await status { _ = try await readers.getMyState(options: gateway) } == .unauthenticated)
+            #expect(await status { _ = try await admin.revokeServiceKey(.with { $0.serviceKeyID = 999 }) } == .notFound)
+        }
+    }
+
+    @Test("a suspended reader's tokens stop working until it is reinstated")
+    func suspend() async throws {
+        try await withTestServer { server in
+            let admin = AdminClient(server.client), readers = ReaderClient(server.client)
+            let (token, adaID) = try await reader(server, "ada")
+            let suspended = try await admin.suspendReader(.with { $0.readerID = adaID; $0.suspended = true; $0.reason = "spam" })
+            #expect(suspended.reader?.status == .suspended)
+            #expect(await status { _ = try await readers.getMyState(options: .bearer(token)) } == .permissionDenied)
+            _ = try await admin.suspendReader(.with { $0.readerID = adaID; $0.suspended = false })
+            #expect(try await readers.getMyState(options: .bearer(token)).state != nil)
+            #expect(await status { _ = try await admin.suspendReader(.with { $0.readerID = 999; $0.suspended = true }) } == .notFound)
+            let audit = try await admin.listAuditLog(.with { $0.readerID = adaID; $0.action = "AdminService.SuspendReader" })
+            #expect(audit.entries.map(\.detail) == ["suspended=false reason=", "suspended=true reason=spam"])
+        }
+    }
+
+    @Test("deleting a reader erases every row of its data and no other reader's; the audit rows stay")
+    func delete() async throws {
+        try await withTestServer { server in
+            let admin = AdminClient(server.client), readers = ReaderClient(server.client)
+            let vic = try await viewer(server)
+            let (ada, adaID) = try await reader(server, "ada")
+            let (bob, bobID) = try await reader(server, "bob")
+            for token in [ada, bob] {
+                _ = try await readers.appendEvents(Self.events(1...3), options: .bearer(token))
+                _ = try await readers.upsertMilestone(.with { $0.contentID = "book"; $0.status = .completed }, options: .bearer(token))
+                _ = try await readers.sendMessage(.with { $0.body = "help" }, options: .bearer(token))
+            }
+            _ = try await ConsultantClient(server.client).getReader(.with { $0.readerID = adaID }, options: vic)
+            let deleted = try await admin.deleteReader(.with { $0.readerID = adaID })
+            #expect(deleted.eventsDeleted == 3 && deleted.milestonesDeleted == 1 && deleted.messagesDeleted == 1 && deleted.sessionsDeleted == 1)
+            #expect(await status { _ = try await readers.getMyState(options: .bearer(ada)) } == .unauthenticated)
+            #expect(try await server.store.reader(id: adaID) == nil)
+            #expect(try await server.store.events(readerID: adaID, beforeID: nil, limit: 10, sinceMs: 0, untilMs: 0, types: []).isEmpty)
+            #expect(try await server.store.events(readerID: bobID, beforeID: nil, limit: 10, sinceMs: 0, untilMs: 0, types: []).count == 3)
+            #expect(try await server.store.auditEntries(AuditFilter(readerID: adaID), beforeID: nil, limit: 10).count == 2)
+            #expect(await status { _ = try await admin.deleteReader(.with { $0.readerID = adaID }) } == .notFound)
+            // A position freed by deleting the newest rows is never given again.
+            let next = try await readers.appendEvents(Self.events(9...9), options: .bearer(bob))
+            #expect(next.results[0].eventID > server.store.feedPosition - 1 && next.results[0].eventID == server.store.feedPosition)
+        }
+    }
+
+    @Test("ArchiveEvents moves old events into the archive file once; the rest stay")
+    func archive() async throws {
+        try await withTestServer { server in
+            let admin = AdminClient(server.client), readers = ReaderClient(server.client)
+            let (ada, adaID) = try await reader(server, "ada")
+            _ = try await readers.appendEvents(Self.events(1...7), options: .bearer(ada))
+            let cut = Int64(Date().timeIntervalSince1970 * 1000) + 1
+            try await Task.sleep(for: .milliseconds(5))
+            _ = try await readers.appendEvents(Self.events(8...9), options: .bearer(ada))
+            let path = NSTemporaryDirectory() + "archive-\(UUID().uuidString).db"
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            #expect(try await admin.archiveEvents(.with { $0.beforeMs = cut; $0.archivePath = path }).eventsArchived == 7)
+            #expect(try await admin.archiveEvents(.with { $0.beforeMs = cut; $0.archivePath = path }).eventsArchived == 0)
+            let left = try await server.store.events(readerID: adaID, beforeID: nil, limit: 100, sinceMs: 0, untilMs: 0, types: [])
+            #expect(left.map(\.sequence) == [9, 8])
+            let archived = try inspectArchive(path)
+            #expect(archived == (1...7).map { Int64($0) })
+            #expect(await status { _ = try await admin.archiveEvents(.with { $0.beforeMs = cut; $0.archivePath = "relative.db" }) } == .invalidArgument)
+        }
+    }
+
+    /// The sequences in the archive file's events table, by id.
+    private func inspectArchive(_ path: String) throws -> [Int64] {
+        let output = Pipe()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import sqlite3,sys; print(','.join(str(r[0]) for r in sqlite3.connect(sys.argv[1]).execute('SELECT sequence FROM events ORDER BY id')))", path]
+        process.standardOutput = output
+        try process.run()
+        process.waitUntilExit()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.split(separator: ",").compactMap { Int64($0) }
+    }
+
+    @Test("ListAuditLog filters by consultant, reader, action and time, newest first")
+    func auditFilters() async throws {
+        try await withTestServer { server in
+            let admin = AdminClient(server.client), consultants = ConsultantClient(server.client)
+            let vic = try await viewer(server)
+            let (_, adaID) = try await reader(server, "ada")
+            let (_, bobID) = try await reader(server, "bob")
+            _ = try await consultants.getReader(.with { $0.readerID = adaID }, options: vic)
+            _ = try await consultants.getReader(.with { $0.readerID = bobID }, options: vic)
+            _ = try await consultants.listReaderEvents(.with { $0.readerID = adaID }, options: vic)
+            let vicID = try #require(try await server.store.consultant(email: "vic@staff.org")).id
+            let byVic = try await admin.listAuditLog(.with { $0.consultantID = vicID })
+            #expect(byVic.entries.map(\.action) == ["ConsultantService.ListReaderEvents", "ConsultantService.GetReader", "ConsultantService.GetReader"])
+            let adaGets = try await admin.listAuditLog(.with { $0.readerID = adaID; $0.action = "ConsultantService.GetReader" })
+            #expect(adaGets.entries.count == 1 && adaGets.entries[0].readerID == adaID)
+            let future = try await admin.listAuditLog(.with { $0.sinceMs = Int64(Date().timeIntervalSince1970 * 1000) + 60_000 })
+            #expect(future.entries.isEmpty)
+            let paged = try await admin.listAuditLog(.with { $0.consultantID = vicID; $0.pageSize = 2 })
+            let rest = try await admin.listAuditLog(.with { $0.consultantID = vicID; $0.pageSize = 2; $0.pageToken = paged.nextPageToken })
+            #expect((paged.entries + rest.entries).map(\.id) == byVic.entries.map(\.id))
+            #expect(await status { _ = try await admin.listAuditLog(.with { $0.sinceMs = 10; $0.untilMs = 5 }) } == .invalidArgument)
+        }
+    }
+
+    @Test("ListReaders finds readers by a prefix of email or name, by status, and online only")
+    func readerFilters() async throws {
+        try await withTestServer { server in
+            let consultants = ConsultantClient(server.client), readers = ReaderClient(server.client), admin = AdminClient(server.client)
+            let vic = try await viewer(server)
+            let (ada, adaID) = try await reader(server, "ada")
+            let (_, adelID) = try await reader(server, "adel")
+            let (_, bobID) = try await reader(server, "bob")
+            #expect(try await consultants.listReaders(.with { $0.query = "AD" }, options: vic).readers.map(\.id) == [adaID, adelID])
+            #expect(try await consultants.listReaders(.with { $0.query = "bob@" }, options: vic).readers.map(\.id) == [bobID])
+            _ = try await admin.suspendReader(.with { $0.readerID = adelID; $0.suspended = true })
+            #expect(try await consultants.listReaders(.with { $0.status = .suspended }, options: vic).readers.map(\.id) == [adelID])
+            _ = try await readers.heartbeat(.with { $0.clientSessionID = "tab" }, options: .bearer(ada))
+            var onlineOnly = ListReadersRequest()
+            onlineOnly.onlineOnly = true
+            let online = try await consultants.listReaders(onlineOnly, options: vic).readers
+            #expect(online.map(\.id) == [adaID] && online.first?.online == true)
+            var paging = ListReadersRequest()
+            paging.query = "a"
+            paging.pageSize = 1
+            let page = try await consultants.listReaders(paging, options: vic)
+            paging.pageToken = page.nextPageToken
+            let next = try await consultants.listReaders(paging, options: vic)
+            #expect(page.readers.map(\.id) == [adaID] && next.readers.map(\.id) == [adelID])
+        }
+    }
+
+    @Test("the dashboard counts who is online, recent events, stuck readers, unread messages and readers")
+    func dashboard() async throws {
+        try await withTestServer { server in
+            let consultants = ConsultantClient(server.client), readers = ReaderClient(server.client)
+            let vic = try await viewer(server)
+            let (ada, _) = try await reader(server, "ada")
+            let (bob, _) = try await reader(server, "bob")
+            _ = try await readers.appendEvents(Self.events(1...4), options: .bearer(ada))
+            _ = try await readers.heartbeat(.with { $0.clientSessionID = "tab" }, options: .bearer(bob))
+            _ = try await readers.sendMessage(.with { $0.body = "stuck on chapter 2" }, options: .bearer(bob))
+            _ = try await readers.upsertMilestone(.with { $0.contentID = "book"; $0.status = .started }, options: .bearer(bob))
+            // Nothing counts as stuck yet with the default 30 minutes; everything with 0 minutes' grace is not allowed, so ask for 1.
+            let now = try await consultants.dashboard(DashboardRequest(), options: vic)
+            #expect(now.onlineNow == 1 && now.eventsLast5Minutes == 4 && now.eventsLast60Minutes == 4)
+            #expect(now.stuckReaders == 0 && now.unreadMessages == 1 && now.totalReaders == 2)
+            server.clock.advance(byMs: 61_000)
+            let later = try await consultants.dashboard(.with { $0.stuckAfterMinutes = 1 }, options: vic)
+            #expect(later.stuckReaders == 1)
+        }
+    }
+
+    @Test("last-seen times are saved in one write per interval, not per heartbeat, and survive in the store")
+    func lastSeen() async throws {
+        try await withTestServer { server in
+            let readers = ReaderClient(server.client)
+            let (ada, adaID) = try await reader(server, "ada")
+            var last: Int64 = 0
+            for _ in 0..<5 { last = try await readers.heartbeat(.with { $0.clientSessionID = "tab" }, options: .bearer(ada)).serverTimeMs }
+            #expect(try await server.store.reader(id: adaID)?.lastSeenAtMs == 0)
+            await server.services.presenceKeeper.save()
+            #expect(try await server.store.reader(id: adaID)?.lastSeenAtMs == last)
+        }
+    }
+}
