@@ -9,7 +9,10 @@ struct Lectern: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lectern",
         abstract: "Talk to a running lecternd.",
-        subcommands: [Health.self, SignUp.self, Login.self, WhoAmI.self, Logout.self, Admin.self]
+        subcommands: [
+            Health.self, SignUp.self, Login.self, WhoAmI.self, Logout.self, Append.self, State.self, Messages.self, Watch.self,
+            ConsultantCommands.self, Admin.self,
+        ]
     )
 
     struct Connection: ParsableArguments {
@@ -165,7 +168,7 @@ extension Lectern {
     struct Admin: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Administration: as an admin consultant (saved token or LECTERN_TOKEN) or as the socket's owner.",
-            subcommands: [Bootstrap.self, Backup.self]
+            subcommands: [Bootstrap.self, CreateConsultant.self, Backup.self]
         )
 
         struct Bootstrap: AsyncParsableCommand {
@@ -187,6 +190,30 @@ extension Lectern {
                 let response = try await call { try await AdminClient(connection.client()).createConsultant(request, options: connection.options) }
                 let consultant = response.consultant ?? Consultant()
                 print(connection.json ? #"{"consultant_id":\#(consultant.id),"email":"\#(consultant.email)"}"# : "created admin \(consultant.id) <\(consultant.email)>")
+            }
+        }
+
+        struct CreateConsultant: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Create a consultant (viewer, supervisor or admin).")
+
+            @OptionGroup var connection: Connection
+            @Option(help: "The consultant's email.") var email: String
+            @Option(help: "The consultant's name.") var name: String
+            @Option(help: "viewer, supervisor or admin.") var role = "viewer"
+            @OptionGroup var password: Password
+
+            func run() async throws {
+                let roles: [String: ConsultantRole] = ["viewer": .viewer, "supervisor": .supervisor, "admin": .admin]
+                guard let chosen = roles[role] else { throw ValidationError("--role must be viewer, supervisor or admin") }
+                let options = (try? connection.authorized()) ?? connection.options
+                let request = CreateConsultantRequest.with {
+                    $0.email = email
+                    $0.password = (try? password.value()) ?? ""
+                    $0.displayName = name
+                    $0.role = chosen
+                }
+                let consultant = try await call { try await AdminClient(connection.client()).createConsultant(request, options: options) }.consultant ?? Consultant()
+                print(connection.json ? #"{"consultant_id":\#(consultant.id)}"# : "created \(role) \(consultant.id) <\(consultant.email)>")
             }
         }
 
