@@ -186,6 +186,7 @@ final class ServerConnection: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         var status = RPCStatusCode.ok
+        var failure = ""
         do {
             let response: ByteBuffer?
             if let deadline = context.deadline {
@@ -198,6 +199,7 @@ final class ServerConnection: Sendable {
             await end(call, CallEnd(), response: response)
         } catch let error as RPCError {
             status = error.code
+            failure = error.message
             await end(call, error.callEnd)
         } catch is CancellationError {
             status = .cancelled
@@ -209,10 +211,17 @@ final class ServerConnection: Sendable {
         }
         state.withLock { _ = $0.calls.removeValue(forKey: call.id) }
         activity.callEnded()
-        logger.debug("call", metadata: [
+        var metadata: Logger.Metadata = [
             "rpc.method": "\(context.method)", "rpc.status": "\(status)",
-            "rpc.duration_us": "\(Self.microseconds(clock.now - started))",
-        ])
+            "rpc.duration_us": "\(Self.microseconds(clock.now - started))", "peer.pid": "\(context.peer.pid)",
+        ]
+        if let requestID = context.metadata["x-request-id"] { metadata["request_id"] = "\(requestID)" }
+        if status == .ok || status == .cancelled {
+            logger.debug("call", metadata: metadata)
+        } else {
+            metadata["rpc.message"] = "\(failure)"
+            logger.warning("call failed", metadata: metadata)
+        }
     }
 
     private static func microseconds(_ duration: Duration) -> Int64 {

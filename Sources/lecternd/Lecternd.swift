@@ -45,14 +45,19 @@ struct Lecternd: AsyncParsableCommand {
     @Option(help: "Seconds calls in flight get to finish on shutdown.")
     var shutdownGraceSeconds = 10
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    @Option(help: "Log level: trace, debug (a line per call), info, notice, warning (a line per failed call), error, critical.")
     var logLevel = "info"
+
+    @Option(help: "Log format: text, or json (one object per line).")
+    var logFormat = "text"
 
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level: unknown level \(logLevel)") }
         guard let mode = UInt32(socketMode, radix: 8) else { throw ValidationError("--socket-mode must be octal, such as 660") }
         guard let durabilityMode = DurabilityMode(rawValue: durability) else { throw ValidationError("--durability must be normal or full") }
-        LoggingSystem.bootstrap { label in
+        guard logFormat == "text" || logFormat == "json" else { throw ValidationError("--log-format must be text or json") }
+        LoggingSystem.bootstrap { [logFormat] label in
+            if logFormat == "json" { return JSONLogHandler(label: label, logLevel: level) }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
@@ -97,9 +102,10 @@ struct Lecternd: AsyncParsableCommand {
 
 /// Runs the RPC server as a lifecycle service: on graceful shutdown, health turns
 /// NOT_SERVING, then the server stops accepting, sends GOAWAY and lets calls finish.
-struct RPCServerService: Service {
+struct RPCServerService: Service, CustomStringConvertible {
     let server: RPCServer
     let services: Services
+    var description: String { "RPCServer" }
 
     func run() async throws {
         try await withGracefulShutdownHandler {
@@ -112,8 +118,9 @@ struct RPCServerService: Service {
 }
 
 /// Takes idle readers offline and saves last-seen times until shutdown, then saves once more.
-struct PresenceKeeperService: Service {
+struct PresenceKeeperService: Service, CustomStringConvertible {
     let keeper: PresenceKeeper
+    var description: String { "PresenceKeeper" }
 
     func run() async throws {
         await cancelWhenGracefulShutdown { await keeper.run() }
