@@ -3,18 +3,45 @@ import Foundation
 import LecternClient
 import LecternProtocol
 
+extension Lectern.Connection {
+    /// Prints `response` as one JSON object with --json, else as `text` describes it.
+    func show<M: ProtoMessage>(_ response: M, _ text: (M) -> String) {
+        print(json ? ProtoJSON.string(response) : text(response))
+    }
+
+    /// A table: a header line, then one tab-separated line per row.
+    func table(_ header: [String], _ rows: [[String]]) -> String {
+        ([header] + rows).map { $0.joined(separator: "\t") }.joined(separator: "\n")
+    }
+}
+
+func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
+// MARK: A reader's calls
+
 extension Lectern {
-    /// `lectern append`: one event as the logged-in reader.
+    struct Heartbeat: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Tell the server the logged-in reader is here.")
+        @OptionGroup var connection: Connection
+        @Option(help: "The client session id (a tab or device).") var session = "cli"
+        @Option(help: "What the reader is reading.") var content = ""
+
+        func run() async throws {
+            let options = try connection.authorized()
+            let request = HeartbeatRequest.with { $0.clientSessionID = session; $0.contentID = content }
+            let response = try await call { try await ReaderClient(connection.client()).heartbeat(request, options: options) }
+            connection.show(response) { "online for \($0.presenceWindowMs / 1000) s" }
+        }
+    }
+
     struct Append: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Append one event as the logged-in reader.")
-
         @OptionGroup var connection: Connection
         @Option(help: "The event type, such as page_view.") var type: String
         @Option(help: "The content (book, chapter) it is about.") var content = ""
         @Option(help: "Progress through the content, from 0 to 1.") var progress: Double?
         @Option(help: "The client session id (a tab or device).") var session = "cli"
-        @Option(help: "The sequence number in the session; the current time by default.")
-        var sequence = UInt64(Date().timeIntervalSince1970 * 1000)
+        @Option(help: "The sequence number in the session; the current time by default.") var sequence = UInt64(now())
 
         func run() async throws {
             let options = try connection.authorized()
@@ -24,55 +51,142 @@ extension Lectern {
                     $0.sequence = sequence
                     $0.type = type
                     $0.contentID = content
-                    $0.occurredAtMs = Int64(Date().timeIntervalSince1970 * 1000)
+                    $0.occurredAtMs = now()
                     if let progress { $0.progress = progress }
                 }]
             }
             let response = try await call { try await ReaderClient(connection.client()).appendEvents(request, options: options) }
-            for result in response.results {
-                print(connection.json ? #"{"event_id":\#(result.eventID),"duplicate":\#(result.duplicate)}"#
-                    : "event \(result.eventID)\(result.duplicate ? " (already stored)" : "")")
+            connection.show(response) { response in
+                response.results.map { "event \($0.eventID)\($0.duplicate ? " (already stored)" : "")" }.joined(separator: "\n")
             }
         }
     }
 
-    /// `lectern state`: the logged-in reader's state.
+    struct Events: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The logged-in reader's events, newest first.")
+        @OptionGroup var connection: Connection
+        @OptionGroup var page: Page
+
+        func run() async throws {
+            let options = try connection.authorized()
+            let request = ListMyEventsRequest.with { $0.pageSize = page.size; $0.pageToken = page.token }
+            let response = try await call { try await ReaderClient(connection.client()).listMyEvents(request, options: options) }
+            connection.show(response) { response in
+                connection.table(["ID", "TYPE", "CONTENT", "RECEIVED_MS"], response.events.map { ["\($0.id)", $0.type, $0.contentID, "\($0.receivedAtMs)"] })
+                    + Page.next(response.nextPageToken)
+            }
+        }
+    }
+
     struct State: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the logged-in reader's state.")
-
+        static let configuration = CommandConfiguration(abstract: "The logged-in reader's state.")
         @OptionGroup var connection: Connection
 
         func run() async throws {
             let options = try connection.authorized()
-            let state = try await call { try await ReaderClient(connection.client()).getMyState(options: options) }.state ?? ReaderState()
-            if connection.json {
-                print(#"{"event_count":\#(state.eventCount),"current_content_id":"\#(state.currentContentID)","unread_messages":\#(state.unreadMessages)}"#)
-            } else {
-                print("events: \(state.eventCount), last: \(state.lastEventType), reading: \(state.currentContentID), unread messages: \(state.unreadMessages)")
+            let response = try await call { try await ReaderClient(connection.client()).getMyState(options: options) }
+            connection.show(response) { response in
+                let state = response.state ?? ReaderState()
+                return "events: \(state.eventCount), last: \(state.lastEventType), reading: \(state.currentContentID), "
+                    + "milestones completed: \(state.milestonesCompleted), unread messages: \(state.unreadMessages)"
             }
         }
     }
 
-    /// `lectern messages`: the logged-in reader's conversation.
+    struct Milestone: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Start or complete a milestone of the logged-in reader.")
+        @OptionGroup var connection: Connection
+        @Argument(help: "The content the milestone is about.") var content: String
+        @Flag(help: "Mark it completed (otherwise started).") var completed = false
+        @Option(help: "A score.") var score: Float = 0
+
+        func run() async throws {
+            let options = try connection.authorized()
+            let request = UpsertMilestoneRequest.with { $0.contentID = content; $0.status = completed ? .completed : .started; $0.score = score }
+            let response = try await call { try await ReaderClient(connection.client()).upsertMilestone(request, options: options) }
+            connection.show(response) { "milestone \($0.milestone?.contentID ?? content): \($0.milestone?.status.description ?? "")" }
+        }
+    }
+
+    struct Milestones: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The logged-in reader's milestones.")
+        @OptionGroup var connection: Connection
+        @OptionGroup var page: Page
+
+        func run() async throws {
+            let options = try connection.authorized()
+            let request = ListMyMilestonesRequest.with { $0.pageSize = page.size; $0.pageToken = page.token }
+            let response = try await call { try await ReaderClient(connection.client()).listMyMilestones(request, options: options) }
+            connection.show(response) { response in
+                connection.table(["CONTENT", "STATUS", "SCORE"], response.milestones.map { [$0.contentID, "\($0.status)", "\($0.score)"] })
+                    + Page.next(response.nextPageToken)
+            }
+        }
+    }
+
+    struct Send: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Send a message to the consultants as the logged-in reader.")
+        @OptionGroup var connection: Connection
+        @Argument(help: "The message.") var body: String
+
+        func run() async throws {
+            let options = try connection.authorized()
+            let response = try await call { try await ReaderClient(connection.client()).sendMessage(.with { $0.body = body }, options: options) }
+            connection.show(response) { "message \($0.message?.id ?? 0) sent" }
+        }
+    }
+
     struct Messages: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the logged-in reader's messages, newest first.")
-
+        static let configuration = CommandConfiguration(abstract: "The logged-in reader's messages, newest first.")
         @OptionGroup var connection: Connection
+        @Flag(help: "Only messages from consultants not read yet.") var unread = false
+        @OptionGroup var page: Page
 
         func run() async throws {
             let options = try connection.authorized()
-            let response = try await call { try await ReaderClient(connection.client()).listMyMessages(ListMyMessagesRequest(), options: options) }
-            for message in response.messages {
-                let from = message.direction == .consultantToReader ? "consultant \(message.consultantID)" : "me"
-                print("\(message.id)\t\(from)\t\(message.body)")
+            let request = ListMyMessagesRequest.with { $0.unreadOnly = unread; $0.pageSize = page.size; $0.pageToken = page.token }
+            let response = try await call { try await ReaderClient(connection.client()).listMyMessages(request, options: options) }
+            connection.show(response) { response in
+                connection.table(["ID", "FROM", "READ", "BODY"], response.messages.map { message in
+                    [
+                        "\(message.id)", message.direction == .consultantToReader ? "consultant \(message.consultantID)" : "me",
+                        message.readAtMs == 0 ? "no" : "yes", message.body,
+                    ]
+                }) + Page.next(response.nextPageToken)
             }
         }
     }
 
-    /// `lectern watch`: the live activity feed, for consultants.
+    struct MarkRead: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "mark-read", abstract: "Mark consultants' messages read, up to an id.")
+        @OptionGroup var connection: Connection
+        @Argument(help: "Every message up to this id.") var upTo: Int64
+
+        func run() async throws {
+            let options = try connection.authorized()
+            let response = try await call {
+                try await ReaderClient(connection.client()).markMessagesRead(.with { $0.upToMessageID = upTo }, options: options)
+            }
+            connection.show(response) { "\($0.marked) marked read" }
+        }
+    }
+
+    /// Paging options shared by the list commands.
+    struct Page: ParsableArguments {
+        @Option(name: .customLong("page-size"), help: "Items per page (server default when 0).") var size: UInt32 = 0
+        @Option(name: .customLong("page-token"), help: "The next-page token a previous page printed.") var token = ""
+
+        static func next(_ token: String) -> String {
+            token.isEmpty ? "" : "\nnext page: --page-token \(token)"
+        }
+    }
+}
+
+// MARK: Watching
+
+extension Lectern {
     struct Watch: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the live activity of every reader (consultants); resumable with --cursor.")
-
         @OptionGroup var connection: Connection
         @Option(help: "Resume after this cursor (the first column of a line).") var cursor = ""
         @Option(help: "Only this reader (repeatable).") var reader: [Int64] = []
@@ -85,7 +199,7 @@ extension Lectern {
             var printed = 0
             try await call {
                 for try await update in try await ConsultantClient(connection.client()).watch(request, options: options) {
-                    print(Self.line(update))
+                    connection.show(update, Self.line)
                     printed += 1
                     if count > 0 && printed >= count { break }
                 }
@@ -104,13 +218,41 @@ extension Lectern {
             return "\(update.cursor)\t\(what)"
         }
     }
+}
 
-    /// `lectern consultant …`: what consultants do.
+// MARK: A consultant's calls
+
+extension Lectern {
     struct ConsultantCommands: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "consultant", abstract: "Consultants' calls, with the saved token or LECTERN_TOKEN.",
-            subcommands: [Active.self, History.self, Message.self, Dashboard.self]
+            commandName: "consultant", abstract: "Consultants' calls, with the saved token or LECTERN_TOKEN. Each look at a reader is audited.",
+            subcommands: [Readers.self, Active.self, Reader.self, History.self, ReaderMilestones.self, Dashboard.self, Message.self, Conversation.self]
         )
+
+        struct Readers: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Readers in id order, filtered.")
+            @OptionGroup var connection: Connection
+            @Option(help: "A prefix of the email or name.") var query = ""
+            @Flag(help: "Only suspended readers.") var suspended = false
+            @Flag(help: "Only readers online now.") var online = false
+            @OptionGroup var page: Page
+
+            func run() async throws {
+                let options = try connection.authorized()
+                var request = ListReadersRequest()
+                request.query = query
+                request.status = suspended ? .suspended : .unspecified
+                request.onlineOnly = online
+                request.pageSize = page.size
+                request.pageToken = page.token
+                let response = try await call { try await ConsultantClient(connection.client()).listReaders(request, options: options) }
+                connection.show(response) { response in
+                    connection.table(["ID", "EMAIL", "NAME", "STATUS", "ONLINE"], response.readers.map {
+                        ["\($0.id)", $0.email, $0.displayName, $0.status == .suspended ? "suspended" : "active", $0.online ? "yes" : "no"]
+                    }) + Page.next(response.nextPageToken)
+                }
+            }
+        }
 
         struct Active: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Readers online now, most recently seen first.")
@@ -119,26 +261,81 @@ extension Lectern {
             func run() async throws {
                 let options = try connection.authorized()
                 let response = try await call { try await ConsultantClient(connection.client()).listActiveReaders(ListActiveReadersRequest(), options: options) }
-                print("ID\tNAME\tREADING\tTABS")
-                for reader in response.readers {
-                    print("\(reader.readerID)\t\(reader.displayName)\t\(reader.contentID)\t\(reader.clientSessions)")
+                connection.show(response) { response in
+                    connection.table(["ID", "NAME", "READING", "TABS"], response.readers.map {
+                        ["\($0.readerID)", $0.displayName, $0.contentID, "\($0.clientSessions)"]
+                    })
+                }
+            }
+        }
+
+        struct Reader: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "One reader and its state.")
+            @OptionGroup var connection: Connection
+            @Argument(help: "The reader's id.") var reader: Int64
+
+            func run() async throws {
+                let options = try connection.authorized()
+                let response = try await call { try await ConsultantClient(connection.client()).getReader(.with { $0.readerID = reader }, options: options) }
+                connection.show(response) { response in
+                    let r = response.reader ?? LecternProtocol.Reader(), s = response.state ?? ReaderState()
+                    return "reader \(r.id) <\(r.email)> \(r.displayName), \(r.online ? "online" : "offline")\n"
+                        + "events: \(s.eventCount), reading: \(s.currentContentID), milestones completed: \(s.milestonesCompleted)"
                 }
             }
         }
 
         struct History: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(commandName: "events", abstract: "A reader's events, newest first (audited).")
+            static let configuration = CommandConfiguration(commandName: "events", abstract: "A reader's events, newest first.")
+            @OptionGroup var connection: Connection
+            @Argument(help: "The reader's id.") var reader: Int64
+            @Option(help: "Only this event type (repeatable).") var type: [String] = []
+            @OptionGroup var page: Page
+
+            func run() async throws {
+                let options = try connection.authorized()
+                var request = ListReaderEventsRequest()
+                request.readerID = reader
+                request.types = type
+                request.pageSize = page.size
+                request.pageToken = page.token
+                let response = try await call { try await ConsultantClient(connection.client()).listReaderEvents(request, options: options) }
+                connection.show(response) { response in
+                    connection.table(["ID", "TYPE", "CONTENT", "RECEIVED_MS"], response.events.map { ["\($0.id)", $0.type, $0.contentID, "\($0.receivedAtMs)"] })
+                        + Page.next(response.nextPageToken)
+                }
+            }
+        }
+
+        struct ReaderMilestones: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(commandName: "milestones", abstract: "A reader's milestones.")
             @OptionGroup var connection: Connection
             @Argument(help: "The reader's id.") var reader: Int64
 
             func run() async throws {
                 let options = try connection.authorized()
                 let response = try await call {
-                    try await ConsultantClient(connection.client()).listReaderEvents(.with { $0.readerID = reader }, options: options)
+                    try await ConsultantClient(connection.client()).listReaderMilestones(.with { $0.readerID = reader }, options: options)
                 }
-                print("ID\tTYPE\tCONTENT\tRECEIVED")
-                for event in response.events {
-                    print("\(event.id)\t\(event.type)\t\(event.contentID)\t\(event.receivedAtMs)")
+                connection.show(response) { response in
+                    connection.table(["CONTENT", "STATUS", "SCORE"], response.milestones.map { [$0.contentID, "\($0.status)", "\($0.score)"] })
+                }
+            }
+        }
+
+        struct Dashboard: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Online readers, recent events, stuck readers, unread messages.")
+            @OptionGroup var connection: Connection
+            @Option(help: "Minutes without progress on a started milestone that make a reader stuck.") var stuckAfter: UInt32 = 30
+
+            func run() async throws {
+                let options = try connection.authorized()
+                let response = try await call {
+                    try await ConsultantClient(connection.client()).dashboard(.with { $0.stuckAfterMinutes = stuckAfter }, options: options)
+                }
+                connection.show(response) { d in
+                    "online now: \(d.onlineNow)\nevents, last 5 min: \(d.eventsLast5Minutes)\nevents, last 60 min: \(d.eventsLast60Minutes)\n"
+                        + "stuck readers: \(d.stuckReaders)\nunread messages: \(d.unreadMessages)\nreaders: \(d.totalReaders)"
                 }
             }
         }
@@ -154,19 +351,25 @@ extension Lectern {
                 let response = try await call {
                     try await ConsultantClient(connection.client()).sendMessage(.with { $0.readerID = reader; $0.body = body }, options: options)
                 }
-                print("message \(response.message?.id ?? 0) sent")
+                connection.show(response) { "message \($0.message?.id ?? 0) sent" }
             }
         }
 
-        struct Dashboard: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Online readers, recent events, stuck readers, unread messages.")
+        struct Conversation: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "The messages between a reader and the consultants, newest first.")
             @OptionGroup var connection: Connection
+            @Argument(help: "The reader's id.") var reader: Int64
 
             func run() async throws {
                 let options = try connection.authorized()
-                let d = try await call { try await ConsultantClient(connection.client()).dashboard(DashboardRequest(), options: options) }
-                print("online now: \(d.onlineNow)\nevents, last 5 min: \(d.eventsLast5Minutes)\nevents, last 60 min: \(d.eventsLast60Minutes)")
-                print("stuck readers: \(d.stuckReaders)\nunread messages: \(d.unreadMessages)\nreaders: \(d.totalReaders)")
+                let response = try await call {
+                    try await ConsultantClient(connection.client()).listConversation(.with { $0.readerID = reader }, options: options)
+                }
+                connection.show(response) { response in
+                    connection.table(["ID", "FROM", "BODY"], response.messages.map {
+                        ["\($0.id)", $0.direction == .consultantToReader ? "consultant \($0.consultantID)" : "reader", $0.body]
+                    })
+                }
             }
         }
     }

@@ -10,8 +10,9 @@ struct Lectern: AsyncParsableCommand {
         commandName: "lectern",
         abstract: "Talk to a running lecternd.",
         subcommands: [
-            Health.self, SignUp.self, Login.self, WhoAmI.self, Logout.self, Append.self, State.self, Messages.self, Watch.self,
-            ConsultantCommands.self, Admin.self,
+            Health.self, SignUp.self, Login.self, WhoAmI.self, Logout.self,
+            Heartbeat.self, Append.self, Events.self, State.self, Milestone.self, Milestones.self, Send.self, Messages.self, MarkRead.self,
+            Watch.self, ConsultantCommands.self, Admin.self,
         ]
     )
 
@@ -42,8 +43,21 @@ struct Lectern: AsyncParsableCommand {
         @Option(help: "A service name such as lectern.v1.HealthService; empty for the whole server.")
         var service = ""
 
+        @Flag(help: "Keep printing the status each time it changes (HealthService.Watch).")
+        var watch = false
+
         func run() async throws {
             let client = connection.client()
+            if watch {
+                var options = connection.options
+                options.timeout = nil
+                try await call {
+                    for try await status in try await HealthClient(client).watch(service: service, options: options) {
+                        connection.show(status) { $0.status.description.replacingOccurrences(of: "SERVING_STATUS_", with: "") }
+                    }
+                }
+                return
+            }
             let response: HealthCheckResponse
             do {
                 response = try await HealthClient(client).check(service: service, options: connection.options)
@@ -168,7 +182,10 @@ extension Lectern {
     struct Admin: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Administration: as an admin consultant (saved token or LECTERN_TOKEN) or as the socket's owner.",
-            subcommands: [Bootstrap.self, CreateConsultant.self, Backup.self]
+            subcommands: [
+                Bootstrap.self, CreateConsultant.self, SetRole.self, CreateKey.self, RevokeKey.self, Suspend.self, DeleteReader.self,
+                Audit.self, Backup.self, Stats.self, Checkpoint.self, Archive.self,
+            ]
         )
 
         struct Bootstrap: AsyncParsableCommand {
@@ -203,9 +220,8 @@ extension Lectern {
             @OptionGroup var password: Password
 
             func run() async throws {
-                let roles: [String: ConsultantRole] = ["viewer": .viewer, "supervisor": .supervisor, "admin": .admin]
-                guard let chosen = roles[role] else { throw ValidationError("--role must be viewer, supervisor or admin") }
-                let options = (try? connection.authorized()) ?? connection.options
+                let chosen = try Lectern.Admin.role(role)
+                let options = Lectern.Admin.options(connection)
                 let request = CreateConsultantRequest.with {
                     $0.email = email
                     $0.password = (try? password.value()) ?? ""

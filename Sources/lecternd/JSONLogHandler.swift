@@ -1,4 +1,5 @@
 import Foundation
+import LecternProtocol
 import Logging
 
 /// One JSON object per line on standard error: time, level, label, message and the
@@ -21,24 +22,7 @@ struct JSONLogHandler: LogHandler {
         for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }).sorted(by: { $0.key < $1.key }) {
             fields.append((key, "\(value)"))
         }
-        let line = "{" + fields.map { "\(Self.quoted($0)):\(Self.quoted($1))" }.joined(separator: ",") + "}\n"
+        let line = "{" + fields.map { "\(ProtoJSON.quoted($0)):\(ProtoJSON.quoted($1))" }.joined(separator: ",") + "}\n"
         FileHandle.standardError.write(Data(line.utf8))
-    }
-
-    /// `text` as a JSON string literal.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }
