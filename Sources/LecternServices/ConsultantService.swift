@@ -128,16 +128,20 @@ public final class ConsultantService: Sendable {
             readers = try await storage { try await store.readers(afterID: after, status: status, prefix: request.query, limit: size) }
         }
         return ListReadersResponse.with {
-            $0.readers = readers.map { reader in
-                var message = AuthService.message(reader)
-                message.online = presence.isOnline(reader.id)
-                message.lastSeenAtMs = max(message.lastSeenAtMs, presence.lastSeen(reader.id) ?? 0)
-                return message
-            }
+            $0.readers = readers.map(message)
             if readers.count == size, let last = readers.last {
                 $0.nextPageToken = pageTokens.make(.readers, owner: consultant.id, position: last.id)
             }
         }
+    }
+
+    /// A reader as consultants see it: with its presence, and its last-seen time from
+    /// memory when newer than the saved one.
+    private func message(_ reader: ReaderRecord) -> Reader {
+        var message = AuthService.message(reader)
+        message.online = presence.isOnline(reader.id)
+        message.lastSeenAtMs = max(message.lastSeenAtMs, presence.lastSeen(reader.id) ?? 0)
+        return message
     }
 
     /// The online readers after `after` in id order that match the status and query,
@@ -191,7 +195,7 @@ public final class ConsultantService: Sendable {
         let (_, reader) = try await authorize(context, action: "GetReader", readerID: request.readerID)
         let state = try await storage { try await store.readerState(readerID: request.readerID) }
         return GetReaderResponse.with {
-            $0.reader = reader.map(AuthService.message)
+            $0.reader = reader.map(message)
             $0.state = state.map(ReaderService.message)
         }
     }

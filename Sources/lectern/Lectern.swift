@@ -26,6 +26,9 @@ struct Lectern: AsyncParsableCommand {
         @Option(help: "Seconds to wait for an answer.")
         var timeoutSeconds = 5.0
 
+        @Flag(help: "Send no token: call as the socket's owner (the user lecternd runs as).")
+        var noToken = false
+
         var options: CallOptions { CallOptions(timeout: .milliseconds(Int64(timeoutSeconds * 1000))) }
 
         func client() -> RPCClient {
@@ -262,6 +265,7 @@ extension Lectern {
 extension Lectern.Connection {
     /// Options carrying the token: LECTERN_TOKEN, or the saved token file.
     func authorized() throws -> CallOptions {
+        if noToken { return options }
         guard let token = ProcessInfo.processInfo.environment["LECTERN_TOKEN"] ?? TokenFile.load() else {
             throw ValidationError("no token: run `lectern login` (or set LECTERN_TOKEN)")
         }
