@@ -16,6 +16,11 @@ public struct ReaderClient: Sendable {
         try await client.unary(Self.path("AppendEvents"), request, options: options)
     }
 
+    /// Streams batches of events; `finish()` on the call gives the counts.
+    public func importEvents(options: CallOptions) async throws -> ClientStreamingCall<AppendEventsRequest, ImportEventsResponse> {
+        try await client.clientStreaming(Self.path("ImportEvents"), options: options)
+    }
+
     public func listMyEvents(_ request: ListMyEventsRequest, options: CallOptions) async throws -> ListMyEventsResponse {
         try await client.unary(Self.path("ListMyEvents"), request, options: options)
     }

@@ -30,6 +30,9 @@ public final class ReaderService: Sendable {
         router.unary("/lectern.v1.ReaderService/AppendEvents") { [self] (request: AppendEventsRequest, context) in
             try await appendEvents(request, reader(context))
         }
+        router.clientStreaming("/lectern.v1.ReaderService/ImportEvents") { [self] (requests: RequestStream<AppendEventsRequest>, context) in
+            try await importEvents(requests, reader(context))
+        }
         router.unary("/lectern.v1.ReaderService/ListMyEvents") { [self] (request: ListMyEventsRequest, context) in
             try await listMyEvents(request, reader(context))
         }
@@ -107,6 +110,19 @@ public final class ReaderService: Sendable {
                 }
             }
         }
+    }
+
+    /// Each batch is validated and committed as it arrives, like AppendEvents.
+    func importEvents(_ requests: RequestStream<AppendEventsRequest>, _ reader: ReaderRecord) async throws -> ImportEventsResponse {
+        var response = ImportEventsResponse()
+        for try await request in requests {
+            let results = try await appendEvents(request, reader).results
+            response.batches += 1
+            let duplicates = UInt64(results.count { $0.duplicate })
+            response.duplicates += duplicates
+            response.stored += UInt64(results.count) - duplicates
+        }
+        return response
     }
 
     func listMyEvents(_ request: ListMyEventsRequest, _ reader: ReaderRecord) async throws -> ListMyEventsResponse {

@@ -62,6 +62,46 @@ extension Lectern {
         }
     }
 
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Stream events from a file (or - for standard input) as the logged-in reader: a line per event, `type [content [progress]]`."
+        )
+        @OptionGroup var connection: Connection
+        @Argument(help: "The file, or - for standard input.") var file: String
+        @Option(help: "Events per batch (at most 1,000).") var batch = 500
+        @Option(help: "The client session id of the events.") var session = "import"
+        @Option(help: "The first line's sequence number; the next lines count up from it. A re-run with the same number stores nothing twice.")
+        var firstSequence: UInt64 = 1
+
+        func run() async throws {
+            guard (1...1_000).contains(batch) else { throw ValidationError("--batch must be from 1 to 1,000") }
+            var options = try connection.authorized()
+            options.timeout = nil
+            guard let text = file == "-" ? String(data: FileHandle.standardInput.readDataToEndOfFile(), encoding: .utf8)
+                : try? String(contentsOfFile: file, encoding: .utf8) else { throw ValidationError("cannot read \(file)") }
+            var events: [EventInput] = []
+            for line in text.split(separator: "\n") where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+                let words = line.split(whereSeparator: \.isWhitespace).map(String.init)
+                events.append(EventInput.with {
+                    $0.clientSessionID = session
+                    $0.sequence = firstSequence + UInt64(events.count)
+                    $0.type = words[0]
+                    $0.occurredAtMs = now()
+                    if words.count > 1 { $0.contentID = words[1] }
+                    if words.count > 2, let progress = Double(words[2]) { $0.progress = progress }
+                })
+            }
+            let response = try await call {
+                let stream = try await ReaderClient(connection.client()).importEvents(options: options)
+                for start in stride(from: 0, to: events.count, by: batch) {
+                    try await stream.send(AppendEventsRequest.with { $0.events = Array(events[start..<min(start + batch, events.count)]) })
+                }
+                return try await stream.finish()
+            }
+            connection.show(response) { "\($0.stored) events stored, \($0.duplicates) already stored, in \($0.batches) batches" }
+        }
+    }
+
     struct Events: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The logged-in reader's events, newest first.")
         @OptionGroup var connection: Connection

@@ -11,7 +11,7 @@ struct Lectern: AsyncParsableCommand {
         abstract: "Talk to a running lecternd.",
         subcommands: [
             Health.self, SignUp.self, Login.self, WhoAmI.self, Logout.self,
-            Heartbeat.self, Append.self, Events.self, State.self, Milestone.self, Milestones.self, Send.self, Messages.self, MarkRead.self,
+            Heartbeat.self, Append.self, Import.self, Events.self, State.self, Milestone.self, Milestones.self, Send.self, Messages.self, MarkRead.self,
             Watch.self, ConsultantCommands.self, Admin.self,
         ]
     )

@@ -21,6 +21,7 @@ struct TypedClientTests {
                 { _ = try await auth.whoAmI(options: options) },
                 { _ = try await reader.heartbeat(HeartbeatRequest(), options: options) },
                 { _ = try await reader.appendEvents(AppendEventsRequest(), options: options) },
+                { _ = try await reader.importEvents(options: options).finish() },
                 { _ = try await reader.listMyEvents(ListMyEventsRequest(), options: options) },
                 { _ = try await reader.getMyState(options: options) },
                 { _ = try await reader.upsertMilestone(UpsertMilestoneRequest(), options: options) },

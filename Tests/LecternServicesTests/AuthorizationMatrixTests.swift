@@ -108,7 +108,7 @@ struct AuthorizationMatrixTests {
         case "/lectern.v1.AuthService/Login":
             return LoginRequest.with { $0.email = "b@example.org"; $0.password = "password b"; $0.accountKind = .reader }
         case "/lectern.v1.ReaderService/Heartbeat": return HeartbeatRequest.with { $0.clientSessionID = "tab" }
-        case "/lectern.v1.ReaderService/AppendEvents":
+        case "/lectern.v1.ReaderService/AppendEvents", "/lectern.v1.ReaderService/ImportEvents":
             return AppendEventsRequest.with { $0.events = [EventInput.with { $0.clientSessionID = "m"; $0.sequence = UInt64(n); $0.type = "page_view" }] }
         case "/lectern.v1.ReaderService/UpsertMilestone": return UpsertMilestoneRequest.with { $0.contentID = "book"; $0.status = .started }
         case "/lectern.v1.ReaderService/SendMessage": return SendMessageRequest.with { $0.body = "hello" }
@@ -137,9 +137,15 @@ struct AuthorizationMatrixTests {
     }
 
     /// The call's status: OK, or the code it failed with.
-    static func status(_ server: TestServer, _ path: String, _ request: some ProtoMessage, _ options: CallOptions, streaming: Bool) async -> RPCStatusCode {
+    static func status<Request: ProtoMessage>(
+        _ server: TestServer, _ path: String, _ request: Request, _ options: CallOptions, kind: RPCMethod.Kind
+    ) async -> RPCStatusCode {
         do {
-            if streaming {
+            if kind == .clientStreaming {
+                let call = try await server.client.clientStreaming(path, requestType: Request.self, as: AnyResponse.self, options: options)
+                try await call.send(request)
+                _ = try await call.finish()
+            } else if kind == .serverStreaming {
                 let stream = try await server.client.serverStreaming(path, request, as: AnyResponse.self, options: options)
                 let iterator = stream.makeAsyncIterator()
                 _ = try await iterator.next()
@@ -167,7 +173,7 @@ struct AuthorizationMatrixTests {
             for caller in callers {
                 n += 1
                 let request = try await request(method.path, world, n, server)
-                let code = await status(server, method.path, request, try #require(world.options[caller]), streaming: method.kind == .serverStreaming)
+                let code = await status(server, method.path, request, try #require(world.options[caller]), kind: method.kind)
                 if allowed(method.path).contains(caller) {
                     #expect(code == .ok, "\(method.path) × \(caller.rawValue): \(code), expected OK")
                 } else {

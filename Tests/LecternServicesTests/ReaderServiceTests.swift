@@ -174,3 +174,32 @@ struct ReaderServiceTests {
         }
     }
 }
+
+@Suite("ReaderService.ImportEvents over a real socket")
+struct ImportEventsTests {
+    @Test("a client stream stores each batch as it arrives and counts what it stored; a bad batch ends it, keeping the earlier ones")
+    func importEvents() async throws {
+        try await withTestServer { server in
+            let readers = ReaderClient(server.client)
+            let signedUp = try await server.auth.signUp(.with { $0.email = "ada@example.org"; $0.password = "password ada"; $0.displayName = "Ada" })
+            let options = CallOptions.bearer(signedUp.token)
+            func batch(_ sequences: ClosedRange<UInt64>) -> AppendEventsRequest {
+                AppendEventsRequest.with {
+                    $0.events = sequences.map { n in EventInput.with { $0.clientSessionID = "import"; $0.sequence = n; $0.type = "page_view" } }
+                }
+            }
+            let call = try await readers.importEvents(options: options)
+            for first in stride(from: UInt64(1), through: 901, by: 100) { try await call.send(batch(first...first + 99)) }
+            try await call.send(batch(1...10))
+            let counts = try await call.finish()
+            #expect(counts.batches == 11 && counts.stored == 1_000 && counts.duplicates == 10)
+            #expect(try await readers.getMyState(options: options).state?.eventCount == 1_000)
+
+            let bad = try await readers.importEvents(options: options)
+            try await bad.send(batch(1_001...1_005))
+            try await bad.send(AppendEventsRequest())
+            #expect(await status { _ = try await bad.finish() } == .invalidArgument)
+            #expect(try await readers.getMyState(options: options).state?.eventCount == 1_005)
+        }
+    }
+}

@@ -12,7 +12,7 @@ public enum LecternV1 {
         LogoutRequest.self, LogoutResponse.self, WhoAmIRequest.self, WhoAmIResponse.self,
         // reader.proto
         HeartbeatRequest.self, HeartbeatResponse.self, AppendEventsRequest.self, EventResult.self,
-        AppendEventsResponse.self, ListMyEventsRequest.self, ListMyEventsResponse.self,
+        AppendEventsResponse.self, ImportEventsResponse.self, ListMyEventsRequest.self, ListMyEventsResponse.self,
         GetMyStateRequest.self, GetMyStateResponse.self, UpsertMilestoneRequest.self, UpsertMilestoneResponse.self,
         ListMyMilestonesRequest.self, ListMyMilestonesResponse.self, SendMessageRequest.self, SendMessageResponse.self,
         ListMyMessagesRequest.self, ListMyMessagesResponse.self, MarkMessagesReadRequest.self, MarkMessagesReadResponse.self,

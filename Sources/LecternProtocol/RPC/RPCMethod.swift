@@ -29,6 +29,7 @@ extension LecternV1 {
 
         .init("ReaderService", "Heartbeat", HeartbeatRequest.self, HeartbeatResponse.self),
         .init("ReaderService", "AppendEvents", AppendEventsRequest.self, AppendEventsResponse.self),
+        .init("ReaderService", "ImportEvents", AppendEventsRequest.self, ImportEventsResponse.self, .clientStreaming),
         .init("ReaderService", "ListMyEvents", ListMyEventsRequest.self, ListMyEventsResponse.self),
         .init("ReaderService", "GetMyState", GetMyStateRequest.self, GetMyStateResponse.self),
         .init("ReaderService", "UpsertMilestone", UpsertMilestoneRequest.self, UpsertMilestoneResponse.self),

@@ -71,3 +71,34 @@ public struct AppendEventsResponse: ProtoMessage {
         .repeated(1, "results", .message(EventResult.self)),
     ]
 }
+
+/// `lectern.v1.ImportEventsResponse`: what an ImportEvents stream stored.
+public struct ImportEventsResponse: ProtoMessage {
+    public var batches: UInt64 = 0
+    public var stored: UInt64 = 0
+    public var duplicates: UInt64 = 0
+
+    public init() {}
+
+    public func encode(to writer: inout ProtoWriter) {
+        writer.writeUInt64(batches, field: 1)
+        writer.writeUInt64(stored, field: 2)
+        writer.writeUInt64(duplicates, field: 3)
+    }
+
+    public mutating func decodeField(_ tag: FieldTag, from reader: inout ProtoReader) throws(WireError) {
+        switch tag.number {
+        case 1: batches = try reader.readUInt64(tag)
+        case 2: stored = try reader.readUInt64(tag)
+        case 3: duplicates = try reader.readUInt64(tag)
+        default: try reader.skip(tag)
+        }
+    }
+
+    public static let protoName = "lectern.v1.ImportEventsResponse"
+    public static let protoFields: [ProtoField] = [
+        .init(1, "batches", .uint64),
+        .init(2, "stored", .uint64),
+        .init(3, "duplicates", .uint64),
+    ]
+}
