@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // Wire codec: hand-written protobuf encoders and decoders for every message in Protos/.
@@ -55,7 +56,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // The SQLite store: writer queue with group commit, read pool, migrations.
         .target(name: "LecternStorage", dependencies: ["CSQLite"], swiftSettings: strict),
-        // The services on top of the store; today HealthService.
+        // The services on top of the store: Auth, Reader, Consultant, Admin, Health.
         .target(
             name: "LecternServices",
             dependencies: ["CSodium", "LecternProtocol", "LecternServer", "LecternStorage"],
@@ -85,7 +86,9 @@ let package = Package(
                 "LecternProtocol",
                 "LecternStorage",
                 "LecternClient",
+                "LecternServices",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: strict
         ),

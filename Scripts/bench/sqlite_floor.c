@@ -5,7 +5,10 @@
  * transaction; then the same reads as Lectern's GetMyState and 50-event history page,
  * through prepared statements on one connection.
  *
- * usage: sqlite_floor SCHEMA.sql DIRECTORY READERS ROWS READ_SECONDS
+ * usage: sqlite_floor SCHEMA.sql DIRECTORY READERS ROWS READ_SECONDS [RUN]
+ *
+ * RUN (default 1) is how many consecutive rows go to one reader before the next: 1 for
+ * Lectern's one-event calls from many readers, 100 for its 100-event batches.
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -42,8 +45,8 @@ static char *read_file(const char *path) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 6) {
-        fprintf(stderr, "usage: %s SCHEMA.sql DIRECTORY READERS ROWS READ_SECONDS\n", argv[0]);
+    if (argc != 6 && argc != 7) {
+        fprintf(stderr, "usage: %s SCHEMA.sql DIRECTORY READERS ROWS READ_SECONDS [RUN]\n", argv[0]);
         return 2;
     }
     const char *schema = read_file(argv[1]);
@@ -52,6 +55,7 @@ int main(int argc, char **argv) {
     int readers = atoi(argv[3]);
     int rows = atoi(argv[4]);
     double read_seconds = atof(argv[5]);
+    int run = argc == 7 ? atoi(argv[6]) : 1;
 
     sqlite3 *db;
     check(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL), db, "open");
@@ -82,9 +86,9 @@ int main(int argc, char **argv) {
     double start = now();
     for (int i = 0; i < rows; i++) {
         if (i % 1000 == 0) exec(db, "BEGIN");
-        sqlite3_bind_int64(insert, 1, 1 + i % readers);
+        sqlite3_bind_int64(insert, 1, 1 + (i / run) % readers);
         sqlite3_bind_text(insert, 2, "7f3a9c2e-41d8-4b6a-9e0f-1c2d3e4f5a6b", -1, SQLITE_STATIC);
-        sqlite3_bind_int64(insert, 3, 1 + i / readers);
+        sqlite3_bind_int64(insert, 3, 1 + i);
         sqlite3_bind_text(insert, 4, "page_view", -1, SQLITE_STATIC);
         sqlite3_bind_int64(insert, 5, 1795000000000LL + i);
         sqlite3_bind_int64(insert, 6, 1795000000000LL + i);
@@ -96,7 +100,7 @@ int main(int argc, char **argv) {
         if (i % 1000 == 999 || i == rows - 1) exec(db, "COMMIT");
     }
     double elapsed = now() - start;
-    printf("floor ingest: %.0f rows/s (%d rows in %.2f s, 1,000 rows per transaction)\n", rows / elapsed, rows, elapsed);
+    printf("floor ingest: %.0f rows/s (%d rows in %.2f s, 1,000 rows per transaction, %d per reader in a row)\n", rows / elapsed, rows, elapsed, run);
     exec(db, "INSERT INTO reader_state (reader_id, event_count) SELECT reader_id, count(*) FROM events GROUP BY reader_id");
 
     sqlite3_stmt *state;

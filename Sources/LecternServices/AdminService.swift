@@ -104,6 +104,7 @@ public final class AdminService: Sendable {
         guard (1...3).contains(request.role.rawValue) else { throw RPCError(.invalidArgument, "role: must be VIEWER, SUPERVISOR or ADMIN") }
         try await authorize(context, action: "SetConsultantRole", detail: "consultant=\(request.consultantID) role=\(request.role)")
         let updated = try await storage { try await store.setConsultantRole(id: request.consultantID, role: Int(request.role.rawValue)) }
+        authenticator.cache.forget(accountKind: 2, accountID: request.consultantID)
         guard let updated else { throw RPCError(.notFound, "consultant_id: no consultant \(request.consultantID)") }
         return SetConsultantRoleResponse.with { $0.consultant = AuthService.message(updated) }
     }
@@ -232,6 +233,7 @@ public final class AdminService: Sendable {
     func revokeServiceKey(_ request: RevokeServiceKeyRequest, _ context: ServerContext) async throws -> RevokeServiceKeyResponse {
         try await authorize(context, action: "RevokeServiceKey", detail: "key=\(request.serviceKeyID)")
         let key = try await storage { try await store.revokeServiceKey(id: request.serviceKeyID) }
+        authenticator.cache.forget(serviceKeyID: request.serviceKeyID)
         guard let key else { throw RPCError(.notFound, "service_key_id: no service key \(request.serviceKeyID)") }
         return RevokeServiceKeyResponse.with { $0.key = Self.message(key) }
     }
@@ -254,6 +256,7 @@ public final class AdminService: Sendable {
             detail: "suspended=\(request.suspended) reason=\(request.reason)"
         )
         let reader = try await storage { try await store.setReaderStatus(id: request.readerID, status: request.suspended ? 2 : 1) }
+        authenticator.cache.forget(accountKind: 1, accountID: request.readerID)
         guard let reader else { throw RPCError(.notFound, "reader_id: no reader \(request.readerID)") }
         return SuspendReaderResponse.with { $0.reader = AuthService.message(reader) }
     }
@@ -261,6 +264,7 @@ public final class AdminService: Sendable {
     func deleteReader(_ request: DeleteReaderRequest, _ context: ServerContext) async throws -> DeleteReaderResponse {
         try await authorize(context, action: "DeleteReader", readerID: request.readerID)
         let deleted = try await storage { try await store.deleteReader(id: request.readerID) }
+        authenticator.cache.forget(accountKind: 1, accountID: request.readerID)
         guard let deleted else { throw RPCError(.notFound, "reader_id: no reader \(request.readerID)") }
         return DeleteReaderResponse.with {
             $0.eventsDeleted = UInt64(deleted.events)

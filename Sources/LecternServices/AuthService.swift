@@ -121,6 +121,7 @@ public final class AuthService: Sendable {
         }
         _ = try await authenticator.authenticate(context)
         _ = try await storage { try await store.revokeSession(tokenHash: Credentials.tokenHash(token), atMs: configuration.nowMs()) }
+        authenticator.cache.forget(tokenHash: Credentials.tokenHash(token))
         return LogoutResponse()
     }
 

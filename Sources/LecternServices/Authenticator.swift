@@ -28,6 +28,8 @@ public struct Authenticator: Sendable {
     let nowMs: @Sendable () -> Int64
     /// The server's own uid: a peer with it and no token is the socket's owner.
     let ownerUID: UInt32
+    /// Valid sessions and keys seen lately; the services drop entries that a change makes wrong.
+    let cache = SessionCache()
 
     public init(store: any Store, nowMs: @escaping @Sendable () -> Int64, ownerUID: UInt32 = getuid()) {
         self.store = store
@@ -59,7 +61,12 @@ public struct Authenticator: Sendable {
             throw RPCError(.unauthenticated, "the call needs the metadata authorization: Bearer <token>")
         }
         guard token.hasPrefix(Self.serviceKeyPrefix) else { return try await session(token) }
-        let key = try await storage { try await store.serviceKey(keyHash: Credentials.tokenHash(token)) }
+        let hash = Credentials.tokenHash(token)
+        var key = cache.serviceKey(hash, nowMs: nowMs())
+        if key == nil {
+            key = try await storage { try await store.serviceKey(keyHash: hash) }
+            if let key, key.revokedAtMs == 0 { cache.keep(serviceKey: key, hash, nowMs: nowMs()) }
+        }
         guard let key else { throw RPCError(.unauthenticated, "the service key is not valid") }
         guard key.revokedAtMs == 0 else { throw RPCError(.unauthenticated, "the service key was revoked") }
         guard let readerToken = context.metadata[Self.readerTokenKey], !readerToken.isEmpty else { return .serviceKey(key) }
@@ -77,7 +84,20 @@ public struct Authenticator: Sendable {
     }
 
     private func session(_ token: String) async throws -> Principal {
-        let session = try await storage { try await store.session(tokenHash: Credentials.tokenHash(token)) }
+        let hash = Credentials.tokenHash(token)
+        let now = nowMs()
+        if let cached = cache.session(hash, nowMs: now) {
+            guard cached.session.expiresAtMs > now else { throw RPCError(.unauthenticated, "the token has expired; log in again") }
+            return cached.principal
+        }
+        let (session, principal) = try await lookUp(hash)
+        cache.keep(hash, SessionCache.Entry(session: session, principal: principal, cachedAtMs: now))
+        return principal
+    }
+
+    /// A valid session and its account, from the store.
+    private func lookUp(_ hash: [UInt8]) async throws -> (SessionRecord, Principal) {
+        let session = try await storage { try await store.session(tokenHash: hash) }
         guard let session else { throw RPCError(.unauthenticated, "the token is not valid") }
         guard session.revokedAtMs == 0 else { throw RPCError(.unauthenticated, "the token was revoked (logged out)") }
         guard session.expiresAtMs > nowMs() else { throw RPCError(.unauthenticated, "the token has expired; log in again") }
@@ -87,12 +107,12 @@ public struct Authenticator: Sendable {
                 throw RPCError(.unauthenticated, "the token's account no longer exists")
             }
             guard reader.status != 2 else { throw RPCError(.permissionDenied, "the account is suspended") }
-            return .reader(reader)
+            return (session, .reader(reader))
         case 2:
             guard let consultant = try await storage({ try await store.consultant(id: session.accountID) }) else {
                 throw RPCError(.unauthenticated, "the token's account no longer exists")
             }
-            return .consultant(consultant)
+            return (session, .consultant(consultant))
         default:
             throw RPCError(.unauthenticated, "the token is not valid")
         }

@@ -172,12 +172,14 @@ public final class ConsultantService: Sendable {
         let offset = request.pageToken.isEmpty ? 0 : Int(try pageTokens.position(of: request.pageToken, .activeReaders, owner: consultant.id))
         let online = presence.online(nowMs: authenticator.nowMs())
         let page = online.dropFirst(offset).prefix(size)
+        let records = try await storage { try await store.readers(ids: page.map(\.readerID)) }
+        let names = Dictionary(records.map { ($0.id, $0.displayName) }, uniquingKeysWith: { first, _ in first })
         var readers: [ActiveReader] = []
         for entry in page {
-            guard let reader = try await storage({ try await store.reader(id: entry.readerID) }) else { continue }
+            guard let displayName = names[entry.readerID] else { continue }
             readers.append(ActiveReader.with {
                 $0.readerID = entry.readerID
-                $0.displayName = reader.displayName
+                $0.displayName = displayName
                 $0.lastSeenAtMs = entry.lastSeenAtMs
                 $0.contentID = entry.contentID
                 $0.clientSessions = UInt32(clamping: entry.sessions)

@@ -68,6 +68,29 @@ struct AdminOperationsTests {
         }
     }
 
+    @Test("a session used a moment ago (so cached) sees logout, suspension, deletion and a role change at once")
+    func cachedSessions() async throws {
+        try await withTestServer { server in
+            let admin = AdminClient(server.client), readers = ReaderClient(server.client), consultants = ConsultantClient(server.client)
+            let (ada, adaID) = try await reader(server, "ada")
+            let (bob, bobID) = try await reader(server, "bob")
+            let (cy, _) = try await reader(server, "cy")
+            for token in [ada, bob, cy] { _ = try await readers.getMyState(options: .bearer(token)) }
+            _ = try await admin.suspendReader(.with { $0.readerID = adaID; $0.suspended = true })
+            #expect(await status { _ = try await readers.getMyState(options: .bearer(ada)) } == .permissionDenied)
+            _ = try await admin.deleteReader(.with { $0.readerID = bobID })
+            #expect(await status { _ = try await readers.getMyState(options: .bearer(bob)) } == .unauthenticated)
+            _ = try await server.auth.logout(options: .bearer(cy))
+            #expect(await status { _ = try await readers.getMyState(options: .bearer(cy)) } == .unauthenticated)
+
+            let vic = try await viewer(server)
+            #expect(await status { _ = try await consultants.sendMessage(.with { $0.readerID = adaID; $0.body = "hi" }, options: vic) } == .permissionDenied)
+            let vicID = try #require(try await server.store.consultant(email: "vic@staff.org")).id
+            _ = try await admin.setConsultantRole(.with { $0.consultantID = vicID; $0.role = .supervisor })
+            #expect(try await consultants.sendMessage(.with { $0.readerID = adaID; $0.body = "hi" }, options: vic).message?.body == "hi")
+        }
+    }
+
     @Test("deleting a reader erases every row of its data and no other reader's; the audit rows stay")
     func delete() async throws {
         try await withTestServer { server in
