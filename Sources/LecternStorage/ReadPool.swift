@@ -18,6 +18,8 @@ final class ReadPool: Sendable {
         var closed = false
         /// The job each connection thread is running, by thread index.
         var running: [ReadJob?]
+        /// When the deadline watcher wakes next; nil while it waits for a deadline to watch.
+        var watcherWakesAt: ContinuousClock.Instant?
 
         mutating func popFirst() -> ReadJob? {
             guard head < queue.count else { return nil }
@@ -48,6 +50,8 @@ final class ReadPool: Sendable {
     /// arrives before the connection's first statement starts.
     private let cancelFlags: [CancelFlag]
     private let finished = DispatchSemaphore(value: 0)
+    /// Wakes the deadline watcher early: a queued read's deadline is sooner than its alarm.
+    private let deadlineWake = DispatchSemaphore(value: 0)
     let size: Int
 
     init(connections: [Connection]) {
@@ -69,6 +73,13 @@ final class ReadPool: Sendable {
             thread.name = "lectern.reader.\(index)"
             thread.start()
         }
+        // One thread fails queued reads whose deadline passed: no timer per read.
+        let watcher = Thread { [self] in
+            watchDeadlines()
+            finished.signal()
+        }
+        watcher.name = "lectern.deadlines"
+        watcher.start()
     }
 
     /// Runs `body` on a connection inside a read transaction.
@@ -79,26 +90,25 @@ final class ReadPool: Sendable {
     ) async throws -> T {
         try Task.checkCancellation()
         let job = TypedReadJob(body: body)
+        job.deadline = deadline
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 job.continuation = continuation
-                let (refused, mustWait) = state.withLock { state -> (Bool, Bool) in
+                let (refused, wakeWatcher) = state.withLock { state -> (Bool, Bool) in
                     if state.closed { return (true, false) }
                     state.queue.append(job)
-                    return (false, state.waiting > state.running.lazy.filter { $0 == nil }.count)
+                    guard let deadline else { return (false, false) }
+                    // Wake the watcher only when this deadline comes before its alarm.
+                    if let alarm = state.watcherWakesAt, alarm <= deadline { return (false, false) }
+                    state.watcherWakesAt = deadline
+                    return (false, true)
                 }
                 if refused {
                     job.fail(StorageError(.closed, "the store is closed"))
                     return
                 }
                 work.signal()
-                if mustWait, let deadline {
-                    let delay = ContinuousClock.now.duration(to: deadline)
-                    let nanoseconds = max(0, Int(delay.components.seconds) * 1_000_000_000 + Int(delay.components.attoseconds / 1_000_000_000))
-                    DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { [weak self] in
-                        self?.abandon(job, StorageError(.deadlineExceeded, "no read connection became free before the deadline"))
-                    }
-                }
+                if wakeWatcher { deadlineWake.signal() }
             }
         } onCancel: {
             abandon(job, StorageError(.cancelled, "cancelled while waiting for a read connection"), interruptIfRunning: true)
@@ -135,7 +145,36 @@ final class ReadPool: Sendable {
         }
         for job in queued { job.fail(StorageError(.closed, "the store is closed")) }
         for _ in 0..<size { work.signal() }
-        for _ in 0..<size { finished.wait() }
+        deadlineWake.signal()
+        for _ in 0...size { finished.wait() }
+    }
+
+    /// Fails the queued reads whose deadline passed, then sleeps until the soonest deadline
+    /// still queued (or until a read with a sooner one arrives).
+    private func watchDeadlines() {
+        while true {
+            let now = ContinuousClock.now
+            let (expired, next, closed) = state.withLock { state -> ([ReadJob], ContinuousClock.Instant?, Bool) in
+                var expired: [ReadJob] = []
+                var next: ContinuousClock.Instant?
+                for job in state.queue[state.head...] {
+                    guard let deadline = job.deadline else { continue }
+                    if deadline <= now { expired.append(job) } else { next = min(next ?? deadline, deadline) }
+                }
+                for job in expired { _ = state.remove(job) }
+                state.watcherWakesAt = next
+                return (expired, next, state.closed)
+            }
+            for job in expired { job.fail(StorageError(.deadlineExceeded, "no read connection became free before the deadline")) }
+            if closed { return }
+            if let next {
+                let delay = now.duration(to: next)
+                let nanoseconds = max(0, Int(delay.components.seconds) * 1_000_000_000 + Int(delay.components.attoseconds / 1_000_000_000))
+                _ = deadlineWake.wait(timeout: .now() + .nanoseconds(nanoseconds))
+            } else {
+                deadlineWake.wait()
+            }
+        }
     }
 
     // MARK: Connection threads
@@ -172,6 +211,8 @@ private class ReadJob: @unchecked Sendable {
     // @unchecked: fields are set by the caller before the job is queued, then touched only
     // by the one connection thread that runs it (or by `fail`, once it left the queue).
     private let cancelled = Atomic<Bool>(false)
+    /// When the caller stops waiting for a connection; set before the job is queued.
+    var deadline: ContinuousClock.Instant?
 
     func markCancelled() { cancelled.store(true, ordering: .releasing) }
     var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
