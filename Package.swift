@@ -59,7 +59,10 @@ let package = Package(
         // The services on top of the store: Auth, Reader, Consultant, Admin, Health.
         .target(
             name: "LecternServices",
-            dependencies: ["CSodium", "LecternProtocol", "LecternServer", "LecternStorage"],
+            dependencies: [
+                "CSodium", "LecternProtocol", "LecternServer", "LecternStorage",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .executableTarget(

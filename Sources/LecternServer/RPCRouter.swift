@@ -113,11 +113,18 @@ public struct ResponseWriter<Response: ProtoMessage>: Sendable {
     /// - Throws: `CancellationError` or `RPCError` once the call has ended (cancelled,
     ///   past its deadline, connection gone).
     public func write(_ response: Response) async throws {
-        try await sink.send(ByteBuffer(bytes: response.serializedBytes()))
+        try await sink.send([ByteBuffer(bytes: response.serializedBytes())])
+    }
+
+    /// Sends responses already encoded (as `Response`), in order, with one flush: a
+    /// stream that sends the same message to many callers encodes it once.
+    public func write(encoded responses: [ByteBuffer]) async throws {
+        guard !responses.isEmpty else { return }
+        try await sink.send(responses)
     }
 }
 
 /// Where a call's response messages go: the connection's outbound side, tagged with the call id.
 struct ResponseSink: Sendable {
-    let send: @Sendable (ByteBuffer) async throws -> Void
+    let send: @Sendable ([ByteBuffer]) async throws -> Void
 }

@@ -179,9 +179,13 @@ final class ServerConnection: Sendable {
     // MARK: Calls
 
     private func run(_ call: ServerCall, _ handler: RPCHandler, _ context: ServerContext) async {
-        let sink = ResponseSink { [self] bytes in
+        let sink = ResponseSink { [self] messages in
             guard !call.hasEnded else { throw CancellationError() }
-            try await outbound.write(Frame(kind: .message, callID: call.id, payload: bytes))
+            if messages.count == 1 {
+                try await outbound.write(Frame(kind: .message, callID: call.id, payload: messages[0]))
+            } else {
+                try await outbound.write(contentsOf: messages.map { Frame(kind: .message, callID: call.id, payload: $0) })
+            }
         }
         let clock = ContinuousClock()
         let started = clock.now

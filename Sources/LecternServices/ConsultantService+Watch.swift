@@ -1,6 +1,7 @@
 import LecternProtocol
 import LecternServer
 import LecternStorage
+import NIOCore
 
 /// ConsultantService.Watch: the live activity feed, resumable from a cursor.
 ///
@@ -42,17 +43,19 @@ extension ConsultantService {
             $0.update = .caughtUp(CaughtUp())
         })
         while true {
+            // Everything queued goes out in one write: one flush however many updates.
+            var out: [ByteBuffer] = []
             for item in try await subscription.next() {
                 switch item {
                 case .activity(let activities, let position):
-                    for activity in activities where activity.position > cursor {
-                        try await writer.write(Self.update(activity))
-                        cursor = activity.position
+                    for encoded in activities where encoded.activity.position > cursor {
+                        out.append(encoded.bytes)
+                        cursor = encoded.activity.position
                     }
                     cursor = max(cursor, position)
                 case .presence(let change, let position):
                     cursor = max(cursor, position)
-                    try await writer.write(ActivityUpdate.with {
+                    out.append(ByteBuffer(bytes: ActivityUpdate.with {
                         $0.cursor = String(cursor)
                         $0.committedAtMs = change.atMs
                         $0.update = .presence(PresenceChange.with {
@@ -61,9 +64,10 @@ extension ConsultantService {
                             $0.atMs = change.atMs
                             $0.contentID = change.contentID
                         })
-                    })
+                    }.serializedBytes()))
                 }
             }
+            try await writer.write(encoded: out)
         }
     }
 
@@ -73,10 +77,8 @@ extension ConsultantService {
         var cursor = position
         while true {
             let page = try await storage { try await store.activity(after: cursor, limit: Self.replayPage) }
-            for activity in page {
-                if filter.wants(activity) { try await writer.write(Self.update(activity)) }
-                cursor = activity.position
-            }
+            try await writer.write(encoded: page.filter(filter.wants).map { ByteBuffer(bytes: Self.update($0).serializedBytes()) })
+            cursor = page.last?.position ?? cursor
             if page.count < Self.replayPage { return cursor }
         }
     }

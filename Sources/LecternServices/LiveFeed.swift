@@ -1,5 +1,6 @@
 import LecternProtocol
 import LecternStorage
+import NIOCore
 import Synchronization
 
 /// Fans committed activity and presence changes out to Watch streams.
@@ -16,7 +17,7 @@ public final class LiveFeed: Sendable {
     /// What a subscription receives.
     public enum Item: Sendable {
         /// Committed activity that matched the filter, and the feed's position after it.
-        case activity([Activity], position: Int64)
+        case activity([EncodedActivity], position: Int64)
         /// A presence change, after everything up to `position`.
         case presence(Presence.Change, position: Int64)
     }
@@ -77,7 +78,10 @@ public final class LiveFeed: Sendable {
         if events > 0 { recentEvents.record(events, atMs: batch.committedAtMs) }
         state.withLock { state in
             state.position = max(state.position, batch.position)
-            for subscription in state.subscriptions.values { subscription.offer(batch) }
+            guard !state.subscriptions.isEmpty else { return }
+            // Encoded once here, the same bytes go to every stream that wants them.
+            let encoded = batch.activities.map(EncodedActivity.init)
+            for subscription in state.subscriptions.values { subscription.offer(encoded, position: batch.position) }
         }
     }
 
@@ -97,6 +101,17 @@ public final class LiveFeed: Sendable {
         for subscription in subscriptions {
             subscription.end(RPCError(.unavailable, "the server is shutting down; resume from the last cursor"))
         }
+    }
+}
+
+/// An activity and its `ActivityUpdate`, encoded once for every stream.
+public struct EncodedActivity: Sendable {
+    public let activity: Activity
+    public let bytes: ByteBuffer
+
+    init(_ activity: Activity) {
+        self.activity = activity
+        bytes = ByteBuffer(bytes: ConsultantService.update(activity).serializedBytes())
     }
 }
 
@@ -149,10 +164,10 @@ final class Subscription: Sendable {
         self.maxBuffered = maxBuffered
     }
 
-    func offer(_ batch: CommittedBatch) {
-        let matching = filter.readerIDs.isEmpty && filter.kinds.isEmpty ? batch.activities : batch.activities.filter(filter.wants)
+    func offer(_ activities: [EncodedActivity], position: Int64) {
+        let matching = filter.readerIDs.isEmpty && filter.kinds.isEmpty ? activities : activities.filter { filter.wants($0.activity) }
         guard !matching.isEmpty else { return }
-        append(.activity(matching, position: batch.position), count: matching.count)
+        append(.activity(matching, position: position), count: matching.count)
     }
 
     func offer(_ change: Presence.Change, position: Int64) {

@@ -45,6 +45,13 @@ final class ServerProcess: @unchecked Sendable {
         ((try? FileManager.default.attributesOfItem(atPath: databasePath + "-wal"))?[.size] as? Int) ?? 0
     }
 
+    /// SIGKILL: the process dies at once, in the middle of whatever it was doing.
+    func crash() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
     func stop() {
         guard process.isRunning else { return }
         process.terminate()
