@@ -83,6 +83,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // What the fuzzer checks for one input; shared by lectern-fuzz and the corpus replay test.
+        .target(
+            name: "LecternFuzzing",
+            dependencies: ["LecternProtocol", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: strict
+        ),
+        // A libFuzzer target (Scripts/fuzz); built normally, it replays inputs it is given.
+        .executableTarget(name: "lectern-fuzz", dependencies: ["LecternFuzzing"], swiftSettings: strict),
         .executableTarget(
             name: "lectern-bench",
             dependencies: [
@@ -115,7 +123,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LecternProtocolTests",
-            dependencies: ["LecternProtocol"],
+            dependencies: ["LecternProtocol", "LecternFuzzing"],
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),
