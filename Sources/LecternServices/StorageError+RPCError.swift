@@ -12,6 +12,10 @@ extension StorageError {
         case .cancelled: RPCError(.cancelled, "the call was cancelled")
         case .closed: RPCError(.unavailable, "the server is shutting down")
         case .invalidArgument: RPCError(.invalidArgument, message)
+        case .storageFull:
+            RPCError(.resourceExhausted, "the server's disk is full: writes fail until space is freed; reads still work",
+                     details: .with { $0.reason = "STORAGE_FULL"; $0.retryAfterMs = 1_000 })
+        case .ioFailure: RPCError(.unavailable, "the server could not write its database (I/O error); try again")
         default: RPCError(.internal, "internal error")
         }
     }

@@ -26,6 +26,10 @@ public struct StorageError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let notFound = Code(rawValue: "not found")
         /// The request cannot be carried out as given (a backup path that exists, say).
         public static let invalidArgument = Code(rawValue: "invalid argument")
+        /// The disk holding the database is full: writes fail until space is freed; reads go on.
+        public static let storageFull = Code(rawValue: "storage full")
+        /// The operating system failed to read or write the database file.
+        public static let ioFailure = Code(rawValue: "I/O failure")
 
         public var description: String { rawValue }
     }
@@ -52,6 +56,10 @@ public struct StorageError: Error, Hashable, Sendable, CustomStringConvertible {
             return StorageError(.conflict, "\(context): \(detail)", sqliteCode: extended)
         case SQLITE_CONSTRAINT where extended == lectern_sqlite_constraint_foreignkey:
             return StorageError(.notFound, "\(context): a referenced row does not exist (\(detail))", sqliteCode: extended)
+        case SQLITE_FULL:
+            return StorageError(.storageFull, "\(context): \(detail)", sqliteCode: extended)
+        case SQLITE_IOERR:
+            return StorageError(.ioFailure, "\(context): \(detail)", sqliteCode: extended)
         default:
             return StorageError(.sqlite, "\(context): \(detail)", sqliteCode: extended)
         }

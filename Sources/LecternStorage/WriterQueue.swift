@@ -165,7 +165,8 @@ final class WriterQueue: Sendable {
                     // SQLite rolls the whole transaction back itself after some errors
                     // (disk full, I/O): then the batch cannot commit at all.
                     guard !connection.isAutocommit else {
-                        throw StorageError(.sqlite, "the transaction was rolled back by SQLite after a command failed")
+                        let code = sqlite3_extended_errcode(connection.handle)
+                        throw StorageError.sqlite(code, connection.handle, "the transaction was rolled back by SQLite after a command failed")
                     }
                     try connection.run(SQL.rollbackToSavepoint)
                     try connection.run(SQL.release)

@@ -27,12 +27,13 @@ struct TestServer: Sendable {
 }
 
 func withTestServer<T>(
+    databaseDirectory: String? = nil,
     configure: (inout Services.Configuration) -> Void = { _ in }, _ body: (TestServer) async throws -> T
 ) async throws -> T {
     let directory = "/tmp/la-\(UUID().uuidString.prefix(8))"
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    let store = try await SQLiteStore.open(StoreConfiguration(path: directory + "/db"))
+    let store = try await SQLiteStore.open(StoreConfiguration(path: (databaseDirectory ?? directory) + "/db"))
     let clock = TestClock()
     var configuration = Services.Configuration()
     configuration.auth.passwordStrength = .minimum

@@ -1,0 +1,380 @@
+#!/usr/bin/env python3
+"""Hostile clients against a running lecternd, each while a well-behaved client keeps calling
+HealthService.Check and times every call. For each attack: the server stays up, the
+well-behaved client's p99 stays within 10x of its unloaded p99, and the server's memory stays
+bounded. Written from Protos/README.md with a hand-made protobuf encoder, like raw_client.py.
+
+Usage: hostile.py SOCKET LECTERND_PID"""
+import os
+import socket
+import struct
+import sys
+import threading
+import time
+
+SOCKET = sys.argv[1]
+PID = int(sys.argv[2])
+CALL_START, MESSAGE, HALF_CLOSE, CALL_END, CANCEL, PING, PONG, GOAWAY = range(1, 9)
+END_STREAM = 1
+failures = []
+
+
+# ---- a protobuf encoder for the few messages used here ----
+def varint(n):
+    n &= (1 << 64) - 1
+    out = b""
+    while True:
+        byte = n & 0x7F
+        n >>= 7
+        out += bytes([byte | (0x80 if n else 0)])
+        if not n:
+            return out
+
+
+def field(number, value):
+    if isinstance(value, int):
+        return varint(number << 3) + varint(value)
+    data = value.encode() if isinstance(value, str) else value
+    return varint(number << 3 | 2) + varint(len(data)) + data
+
+
+def fields(payload):
+    """Decodes the top level of a message: {number: [values]} (varints as ints, others as bytes)."""
+    out, i = {}, 0
+    while i < len(payload):
+        key, shift = 0, 0
+        while True:
+            b = payload[i]; i += 1
+            key |= (b & 0x7F) << shift; shift += 7
+            if b < 0x80:
+                break
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            value, shift = 0, 0
+            while True:
+                b = payload[i]; i += 1
+                value |= (b & 0x7F) << shift; shift += 7
+                if b < 0x80:
+                    break
+        elif wire == 2:
+            length, shift = 0, 0
+            while True:
+                b = payload[i]; i += 1
+                length |= (b & 0x7F) << shift; shift += 7
+                if b < 0x80:
+                    break
+            value = payload[i:i + length]; i += length
+        elif wire == 1:
+            value = payload[i:i + 8]; i += 8
+        else:
+            value = payload[i:i + 4]; i += 4
+        out.setdefault(number, []).append(value)
+    return out
+
+
+def frame(kind, call_id, payload=b"", flags=0):
+    return struct.pack(">IBBI", len(payload), kind, flags, call_id) + payload
+
+
+def call_start(method, token=None, timeout_ms=0):
+    payload = field(1, method)
+    if token:
+        payload += field(2, field(1, "authorization") + field(2, "Bearer " + token))
+    if timeout_ms:
+        payload += field(3, timeout_ms)
+    return payload
+
+
+def connect(timeout=10):
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(timeout)
+    sock.connect(SOCKET)
+    return sock
+
+
+def read_frame(sock):
+    header = b""
+    while len(header) < 10:
+        chunk = sock.recv(10 - len(header))
+        if not chunk:
+            return None
+        header += chunk
+    length, kind, flags, call_id = struct.unpack(">IBBI", header)
+    payload = b""
+    while len(payload) < length:
+        chunk = sock.recv(length - len(payload))
+        if not chunk:
+            return None
+        payload += chunk
+    return kind, flags, call_id, payload
+
+
+class Client:
+    """One connection; unary calls one at a time."""
+
+    def __init__(self):
+        self.sock = connect()
+        self.next_id = 1
+
+    def unary(self, method, request=b"", token=None, timeout_ms=0):
+        call_id = self.next_id
+        self.next_id += 1
+        self.sock.sendall(frame(CALL_START, call_id, call_start(method, token, timeout_ms)) + frame(MESSAGE, call_id, request, END_STREAM))
+        response = None
+        while True:
+            got = read_frame(self.sock)
+            if got is None:
+                raise ConnectionError("closed")
+            kind, _, cid, payload = got
+            if cid != call_id:
+                continue
+            if kind == MESSAGE:
+                response = payload
+            elif kind == CALL_END:
+                status = fields(payload).get(1, [0])[0]
+                return status, response
+
+
+def check(name, condition, detail=""):
+    if condition:
+        print(f"ok: {name}")
+    else:
+        failures.append(name)
+        print(f"FAILED: {name} {detail}")
+
+
+def rss_mb():
+    with open(f"/proc/{PID}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0
+
+
+def percentile(samples, p):
+    samples = sorted(samples)
+    return samples[min(len(samples) - 1, int(len(samples) * p))] if samples else 0
+
+
+class WellBehaved(threading.Thread):
+    """Calls Health.Check every 2 ms on its own connection and records each latency."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.client = Client()
+        self.samples = []
+        self.errors = 0
+        self.running = True
+
+    def run(self):
+        while self.running:
+            start = time.perf_counter()
+            try:
+                status, _ = self.client.unary("/lectern.v1.HealthService/Check")
+                if status != 0:
+                    self.errors += 1
+            except Exception:
+                self.errors += 1
+                self.client = Client()
+            self.samples.append(time.perf_counter() - start)
+            time.sleep(0.002)
+
+    def stop(self):
+        self.running = False
+        self.join()
+        return self.samples
+
+
+def measured(name, attack, baseline_p99, rss_limit_mb):
+    """Runs `attack` while the well-behaved client calls; checks its p99, errors, the server's RSS and life."""
+    probe = WellBehaved()
+    probe.start()
+    started = time.time()
+    peak = rss_mb()
+    watcher_running = [True]
+
+    def watch_memory():
+        nonlocal peak
+        while watcher_running[0]:
+            peak = max(peak, rss_mb())
+            time.sleep(0.1)
+    memory = threading.Thread(target=watch_memory, daemon=True)
+    memory.start()
+    try:
+        attack()
+    except Exception as error:
+        check(f"{name}: the attack ran", False, repr(error))
+    samples = probe.stop()
+    watcher_running[0] = False
+    memory.join()
+    p99 = percentile(samples, 0.99)
+    check(f"{name}: the well-behaved client's p99 {p99 * 1000:.2f} ms is within 10x of unloaded ({baseline_p99 * 1000:.2f} ms)",
+          p99 <= 10 * baseline_p99, f"({len(samples)} calls)")
+    check(f"{name}: no well-behaved call failed", probe.errors == 0, f"({probe.errors} errors)")
+    check(f"{name}: server RSS stayed under {rss_limit_mb:.0f} MB (peak {peak:.0f} MB)", peak < rss_limit_mb)
+    alive = Client().unary("/lectern.v1.HealthService/Check")[0] == 0
+    check(f"{name}: the server still serves ({time.time() - started:.1f} s)", alive)
+
+
+# ---- the attacks ----
+def truncated_frames():
+    for n in range(300):
+        sock = connect()
+        whole = frame(CALL_START, 1, call_start("/lectern.v1.HealthService/Check"))
+        sock.sendall(whole[: 1 + n % (len(whole) - 1)])
+        sock.close()
+
+
+def huge_length():
+    sock = connect()
+    sock.sendall(struct.pack(">IBBI", 0xFFFFFFFF, CALL_START, 0, 1))
+    got = read_frame(sock)
+    code = fields(got[3]).get(2, [0])[0] if got else None
+    check("a 4 GiB length prefix is answered with GOAWAY RESOURCE_EXHAUSTED", got is not None and got[0] == GOAWAY and code == 8, repr(got))
+    check("then the connection is closed", read_frame(sock) is None)
+
+
+def slow_frame():
+    sock = connect(timeout=30)
+    whole = frame(CALL_START, 1, call_start("/lectern.v1.HealthService/Check"))
+    started = time.time()
+    closed_after = None
+    for byte in whole:
+        try:
+            sock.sendall(bytes([byte]))
+        except OSError:
+            closed_after = time.time() - started
+            break
+        sock.settimeout(1.0)
+        try:
+            got = read_frame(sock)
+            if got is None or got[0] == GOAWAY:
+                closed_after = time.time() - started
+                break
+        except socket.timeout:
+            pass
+    check("a frame sent one byte per second is cut off by the 10 s frame timeout",
+          closed_after is not None and 9 <= closed_after <= 14, f"closed after {closed_after}")
+
+
+def idle_connections():
+    sockets = []
+    try:
+        for _ in range(5000):
+            sockets.append(connect())
+        time.sleep(2)
+        # Every one is still open and served.
+        sample = sockets[:: 500]
+        answered = 0
+        for sock in sample:
+            sock.sendall(frame(PING, 0, field(1, 1)[:0] + b"\x09" + b"\x00" * 8))
+            got = read_frame(sock)
+            answered += got is not None and got[0] == PONG
+        check("5,000 idle connections stay open and answer PING", answered == len(sample), f"{answered}/{len(sample)}")
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
+def churn():
+    def worker():
+        for _ in range(1500):
+            sock = connect()
+            sock.close()
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
+def deadlines_past():
+    client = Client()
+    codes = set()
+    for n in range(300):
+        client.sock.sendall(frame(CALL_START, 1000 + n, call_start("/lectern.v1.HealthService/Watch", timeout_ms=1)) + frame(MESSAGE, 1000 + n, b"", END_STREAM))
+    ended = 0
+    while ended < 300:
+        got = read_frame(client.sock)
+        if got is None:
+            break
+        if got[0] == CALL_END:
+            ended += 1
+            codes.add(fields(got[3]).get(1, [0])[0])
+    check("300 calls whose deadline passes at once each end with DEADLINE_EXCEEDED", ended == 300 and codes == {4}, f"{ended} {codes}")
+
+
+def failed_logins():
+    client = Client()
+    codes = {}
+    for n in range(500):
+        status, _ = client.unary("/lectern.v1.AuthService/Login", field(1, "victim@example.org") + field(2, f"wrong {n}") + field(3, 1))
+        codes[status] = codes.get(status, 0) + 1
+    check("a flood of 500 failed logins is throttled (RESOURCE_EXHAUSTED) after a few", codes.get(8, 0) >= 490, repr(codes))
+
+
+def watch_never_read():
+    admin = Client()
+    status, _ = admin.unary("/lectern.v1.AdminService/CreateConsultant",
+                            field(1, "watcher@staff.org") + field(2, "watcher password") + field(3, "Watcher") + field(4, 1))
+    status, response = admin.unary("/lectern.v1.AuthService/Login", field(1, "watcher@staff.org") + field(2, "watcher password") + field(3, 2))
+    consultant = fields(response)[1][0].decode()
+    status, response = admin.unary("/lectern.v1.AuthService/SignUp", field(1, "writer@example.org") + field(2, "writer password") + field(3, "Writer"))
+    reader = fields(response)[2][0].decode()
+    # The watcher: a small receive buffer, and it never reads.
+    lazy = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    lazy.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    lazy.connect(SOCKET)
+    lazy.sendall(frame(CALL_START, 1, call_start("/lectern.v1.ConsultantService/Watch", consultant)) + frame(MESSAGE, 1, b"", END_STREAM))
+    writer = Client()
+    payload = b"x" * 2000
+    sequence = 0
+    for _ in range(150):
+        events = b""
+        for _ in range(100):
+            sequence += 1
+            events += field(1, field(1, "s") + field(2, sequence) + field(3, "page_view") + field(7, payload))
+        status, _ = writer.unary("/lectern.v1.ReaderService/AppendEvents", events, reader)
+        if status != 0:
+            check("the writers keep writing while a watcher does not read", False, f"status {status}")
+            return
+    # Now read what the watcher was sent: its stream must have been ended for falling behind.
+    lazy.settimeout(10)
+    end = None
+    while True:
+        got = read_frame(lazy)
+        if got is None:
+            break
+        if got[0] == CALL_END:
+            end = fields(got[3]).get(1, [0])[0]
+            break
+    check("a Watch client that never reads is ended with RESOURCE_EXHAUSTED; 15,000 events written meanwhile", end == 8, f"end {end}")
+    lazy.close()
+
+
+def main():
+    warm = WellBehaved()
+    warm.start()
+    time.sleep(3)
+    baseline = warm.stop()
+    baseline_p99 = max(percentile(baseline, 0.99), 0.0005)
+    base_rss = rss_mb()
+    print(f"unloaded: {len(baseline)} calls, p50 {percentile(baseline, 0.5) * 1000:.2f} ms, p99 {baseline_p99 * 1000:.2f} ms; server RSS {base_rss:.0f} MB")
+    limit = base_rss + 300
+    for name, attack in [
+        ("truncated frames", truncated_frames),
+        ("a 4 GiB length prefix", huge_length),
+        ("a frame one byte per second", slow_frame),
+        ("5,000 idle connections", idle_connections),
+        ("connect/disconnect churn", churn),
+        ("deadlines already past", deadlines_past),
+        ("a flood of failed logins", failed_logins),
+        ("a Watch client that never reads", watch_never_read),
+    ]:
+        measured(name, attack, baseline_p99, limit)
+    print(f"hostile: {len(failures)} failed")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
