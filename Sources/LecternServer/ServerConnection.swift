@@ -191,17 +191,13 @@ final class ServerConnection: Sendable {
         let started = clock.now
         var status = RPCStatusCode.ok
         var failure = ""
+        let deadlineTimer = context.deadline.map { armDeadline($0, call) }
         do {
-            let response: ByteBuffer?
-            if let deadline = context.deadline {
-                response = try await withDeadline(deadline, call) {
-                    try await handler.run(RawRequests(stream: call.requests), context, sink)
-                }
-            } else {
-                response = try await handler.run(RawRequests(stream: call.requests), context, sink)
-            }
+            let response = try await handler.run(RawRequests(stream: call.requests), context, sink)
+            deadlineTimer?.cancel()
             await end(call, CallEnd(), response: response)
         } catch let error as RPCError {
+            deadlineTimer?.cancel()
             status = error.code
             failure = error.message
             await end(call, error.callEnd)
@@ -209,10 +205,12 @@ final class ServerConnection: Sendable {
             status = .cancelled
             await end(call, RPCError(.cancelled, "the call was cancelled").callEnd)
         } catch {
+            deadlineTimer?.cancel()
             status = .internal
             logger.error("handler failed", metadata: ["rpc.method": "\(context.method)", "error": "\(error)"])
             await end(call, RPCError(.internal, "internal error").callEnd)
         }
+        if call.passedDeadline { status = .deadlineExceeded }
         state.withLock { _ = $0.calls.removeValue(forKey: call.id) }
         activity.callEnded()
         var metadata: Logger.Metadata = [
@@ -232,25 +230,19 @@ final class ServerConnection: Sendable {
         duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
     }
 
-    /// Runs `body`, ending the call with DEADLINE_EXCEEDED at `deadline` (at once, even
-    /// if the handler ignores its cancellation) and cancelling it.
-    private func withDeadline<T: Sendable>(
-        _ deadline: ContinuousClock.Instant, _ call: ServerCall,
-        _ body: @escaping @Sendable () async throws -> T
-    ) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
-            group.addTask { [self] in
-                try await Task.sleep(until: deadline, clock: .continuous)
-                await end(call, RPCError(.deadlineExceeded, "the call's deadline passed").callEnd)
-                return nil
-            }
-            defer { group.cancelAll() }
-            while let result = try await group.next() {
-                if let result { return result }
-                throw RPCError(.deadlineExceeded, "the call's deadline passed")
-            }
-            throw CancellationError()
+    /// At `deadline`, on the event loop: ends the call with DEADLINE_EXCEEDED and cancels its
+    /// handler. CALL_END goes out at once, even if the handler ignores its cancellation, and
+    /// from a task of its own, so no cancellation can drop it. A timer on the event loop
+    /// costs no task per call, which matters when many calls carry short deadlines.
+    private func armDeadline(_ deadline: ContinuousClock.Instant, _ call: ServerCall) -> Scheduled<Void> {
+        let remaining = ContinuousClock.now.duration(to: deadline)
+        let nanoseconds = max(0, remaining.components.seconds * 1_000_000_000 + remaining.components.attoseconds / 1_000_000_000)
+        return channel.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) { [self] in
+            guard call.markEnded() else { return }
+            call.markDeadlinePassed()
+            let callEnd = RPCError(.deadlineExceeded, "the call's deadline passed").callEnd
+            Task { try? await outbound.write(Frame(kind: .callEnd, callID: call.id, message: callEnd)) }
+            call.cancel()
         }
     }
 
@@ -299,6 +291,11 @@ final class ServerCall: Sendable {
 
     /// True the first time only: whoever ends the call writes its CALL_END.
     func markEnded() -> Bool { !ended.exchange(true, ordering: .acquiringAndReleasing) }
+
+    private let deadline = Atomic<Bool>(false)
+    /// The call was ended by its deadline.
+    func markDeadlinePassed() { deadline.store(true, ordering: .releasing) }
+    var passedDeadline: Bool { deadline.load(ordering: .acquiring) }
 
     var hasEnded: Bool { ended.load(ordering: .acquiring) }
 }
