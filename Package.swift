@@ -23,6 +23,9 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
+        // A pthread lock that ThreadSanitizer can see, used instead of Synchronization.Mutex
+        // only in Scripts/sanitize's thread build (-DTSAN_LOCKS).
+        .target(name: "LecternLocks", swiftSettings: strict),
         // Wire codec: hand-written protobuf encoders and decoders for every message in Protos/.
         .target(
             name: "LecternProtocol",
@@ -33,7 +36,7 @@ let package = Package(
         .target(
             name: "LecternServer",
             dependencies: [
-                "LecternProtocol",
+                "LecternProtocol", "LecternLocks",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -44,7 +47,7 @@ let package = Package(
         .target(
             name: "LecternClient",
             dependencies: [
-                "LecternProtocol",
+                "LecternProtocol", "LecternLocks",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
@@ -55,12 +58,12 @@ let package = Package(
         // Debian's libsqlite3-dev.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // The SQLite store: writer queue with group commit, read pool, migrations.
-        .target(name: "LecternStorage", dependencies: ["CSQLite"], swiftSettings: strict),
+        .target(name: "LecternStorage", dependencies: ["CSQLite", "LecternLocks"], swiftSettings: strict),
         // The services on top of the store: Auth, Reader, Consultant, Admin, Health.
         .target(
             name: "LecternServices",
             dependencies: [
-                "CSodium", "LecternProtocol", "LecternServer", "LecternStorage",
+                "CSodium", "LecternProtocol", "LecternServer", "LecternStorage", "LecternLocks",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict
