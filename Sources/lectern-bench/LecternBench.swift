@@ -9,7 +9,7 @@ struct LecternBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lectern-bench",
         abstract: "Lectern's benchmarks; build with -c release before trusting a figure.",
-        subcommands: [Ingest.self, Reads.self, Mission.self, CrashTest.self, Codec.self, StoreCommand.self, RPC.self, Schema.self]
+        subcommands: [Ingest.self, Reads.self, Mission.self, Scale.self, CrashTest.self, Codec.self, StoreCommand.self, RPC.self, Schema.self]
     )
 
     struct Codec: ParsableCommand {

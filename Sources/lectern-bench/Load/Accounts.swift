@@ -54,6 +54,34 @@ struct Accounts: Sendable {
         return Accounts(readers: made.sorted { $0.0 < $1.0 }, consultants: tokens)
     }
 
+    /// Sessions for existing readers (by id) and new consultants, written into the file
+    /// before lecternd opens it.
+    static func sessions(databasePath: String, readerIDs: [Int64], consultants: Int) async throws -> Accounts {
+        let store = try await SQLiteStore.open(StoreConfiguration(path: databasePath))
+        let hash = try Credentials.hashPassword("bench password", strength: .minimum)
+        let now = Int64(Date().timeIntervalSince1970 * 1000)
+        var readers: [(Int64, String)] = []
+        for id in readerIDs {
+            let token = Credentials.newToken()
+            try await store.createSession(SessionRecord(
+                tokenHash: Credentials.tokenHash(token), accountKind: 1, accountID: id, createdAtMs: now, expiresAtMs: now + 86_400_000
+            ))
+            readers.append((id, token))
+        }
+        var tokens: [String] = []
+        for n in 0..<consultants {
+            let email = "consultant\(n)-\(UUID().uuidString.prefix(6))@bench.org"
+            let consultant = try await store.createConsultant(NewConsultant(email: email, displayName: "Consultant \(n)", passwordHash: hash, role: 2))
+            let token = Credentials.newToken()
+            try await store.createSession(SessionRecord(
+                tokenHash: Credentials.tokenHash(token), accountKind: 2, accountID: consultant.id, createdAtMs: now, expiresAtMs: now + 86_400_000
+            ))
+            tokens.append(token)
+        }
+        await store.close()
+        return Accounts(readers: readers, consultants: tokens)
+    }
+
     /// Against a running server: signs readers up and, as the socket's owner, creates
     /// consultants and logs them in. Each sign-up hashes a password, so this is slow.
     static func signUp(socketPath: String, readers: Int, consultants: Int) async throws -> Accounts {

@@ -144,3 +144,62 @@ extension LecternBench {
         }
     }
 }
+
+extension LecternBench {
+    struct Scale: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fill a database with many readers and events, then run the mission on it, consultants reading any reader's history."
+        )
+        @Option(help: "Readers in the database.") var readers = 1_000_000
+        @Option(help: "Events in the database.") var events = 50_000_000
+        @Option(help: "A database directory to fill (or, if it holds lectern.db, to reuse); a temporary one by default.") var directory: String?
+        @Option(help: "Readers of the database that take part in the mission.") var activeReaders = 1_000
+        @Option(help: "Consultants, each with a Watch stream.") var consultants = 20
+        @Option(help: "Seconds measured.") var seconds = 30.0
+        @Option(help: "The lecternd binary; by default the one next to lectern-bench.") var lecternd: String?
+        @Flag(help: "Print the report as JSON.") var json = false
+
+        func run() async throws {
+            let path = directory ?? NSTemporaryDirectory() + "lectern-scale-\(UUID().uuidString.prefix(8))"
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            defer { if directory == nil { try? FileManager.default.removeItem(atPath: path) } }
+            let database = path + "/lectern.db"
+            if !FileManager.default.fileExists(atPath: database) {
+                let loaded = try await ScaleLoader.load(path: database, readers: readers, events: events) { done in
+                    FileHandle.standardError.write(Data("\rloading: \(done) of \(events) events   ".utf8))
+                }
+                let size = ((try? FileManager.default.attributesOfItem(atPath: database))?[.size] as? Int) ?? 0
+                FileHandle.standardError.write(Data(String(
+                    format: "\nloaded %d readers and %d events in %.0f s (%.0f events/s), database %.1f GB\n",
+                    loaded.readers, loaded.events, loaded.seconds, Double(loaded.events) / loaded.seconds, Double(size) / 1e9
+                ).utf8))
+            }
+            let sample = (0..<activeReaders).map { Int64(($0 * 104_729) % readers + 1) }
+            let accounts = try await Accounts.sessions(databasePath: database, readerIDs: sample, consultants: consultants)
+            let binary = lecternd ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lecternd").path
+            let server = try ServerProcess(binary: binary, directory: path)
+            defer { server.stop() }
+            var mission = Workloads.Mission()
+            mission.historyReaders = 1...Int64(readers)
+            let recorder = Recorder()
+            let progress = showProgress(recorder, seconds: seconds, label: "scale")
+            let cpu = server.cpuSeconds
+            let started = ContinuousClock.now
+            try await Workloads.mission(accounts, socketPath: server.socketPath, gatewayConnections: 16, mission: mission, seconds: seconds, recorder: recorder)
+            let elapsed = ContinuousClock.now - started
+            progress.cancel()
+            _ = await progress.value
+            let measured = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let report = Report(
+                workload: "scale",
+                parameters: ["readers": "\(readers)", "events": "\(events)", "active_readers": "\(activeReaders)", "consultants": "\(consultants)"],
+                seconds: measured, recorder: recorder,
+                server: Report.Server(
+                    cpuPercent: (server.cpuSeconds - cpu) / measured * 100, peakRSSMB: Double(server.peakRSSBytes) / 1_048_576,
+                    walMB: Double(server.walBytes) / 1_048_576
+                )
+            )
+            if json { print(report.json()) } else { report.printTable() }
+        }
+    }
+}

@@ -111,6 +111,8 @@ enum Workloads {
         var eventSeconds = 3.0
         /// Seconds between a consultant's Dashboard, ListActiveReaders and ListReaderEvents calls.
         var consultantSeconds = 1.0
+        /// The readers whose history consultants read; the mission's own readers when nil.
+        var historyReaders: ClosedRange<Int64>?
     }
 
     /// Readers heartbeat and append at a realistic pace over a few shared (gateway)
@@ -153,7 +155,8 @@ enum Workloads {
                         await recorder.time(name(listActiveReaders)) {
                             try await connection.unary(listActiveReaders, ListActiveReadersRequest.with { $0.pageSize = 50 }, as: ListActiveReadersResponse.self, options: timed)
                         }
-                        let reader = readerIDs.randomElement(using: &generator) ?? 1
+                        let reader = mission.historyReaders.map { Int64.random(in: $0, using: &generator) }
+                            ?? readerIDs.randomElement(using: &generator) ?? 1
                         await recorder.time(name(listReaderEvents)) {
                             try await connection.unary(listReaderEvents, ListReaderEventsRequest.with { $0.readerID = reader; $0.pageSize = 50 },
                                                        as: ListReaderEventsResponse.self, options: timed)
