@@ -15,6 +15,9 @@ import sys
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from raw_client import frame, read_frame  # noqa: E402  (the frames of Protos/README.md)
+
 SOCKET = sys.argv[1]
 PID = int(sys.argv[2])
 CALL_START, MESSAGE, HALF_CLOSE, CALL_END, CANCEL, PING, PONG, GOAWAY = range(1, 9)
@@ -75,10 +78,6 @@ def fields(payload):
     return out
 
 
-def frame(kind, call_id, payload=b"", flags=0):
-    return struct.pack(">IBBI", len(payload), kind, flags, call_id) + payload
-
-
 def call_start(method, token=None, timeout_ms=0):
     payload = field(1, method)
     if token:
@@ -100,23 +99,6 @@ def connect(timeout=10):
             sock.close()
             time.sleep(0.005)
     raise ConnectionError("the accept backlog stayed full")
-
-
-def read_frame(sock):
-    header = b""
-    while len(header) < 10:
-        chunk = sock.recv(10 - len(header))
-        if not chunk:
-            return None
-        header += chunk
-    length, kind, flags, call_id = struct.unpack(">IBBI", header)
-    payload = b""
-    while len(payload) < length:
-        chunk = sock.recv(length - len(payload))
-        if not chunk:
-            return None
-        payload += chunk
-    return kind, flags, call_id, payload
 
 
 class Client:

@@ -21,7 +21,10 @@ def read_frame(sock):
     length, kind, flags, call_id = struct.unpack(">IBBI", header)
     payload = b""
     while len(payload) < length:
-        payload += sock.recv(length - len(payload))
+        chunk = sock.recv(length - len(payload))
+        if not chunk:
+            return None
+        payload += chunk
     return kind, flags, call_id, payload
 
 
