@@ -35,7 +35,8 @@ public enum FuzzInput {
             try frames(body)
         } else {
             let types = LecternV1.messageTypes
-            try message(types[(Int(selector) - 1) % types.count], body)
+            let type = types[(Int(selector) - 1) % types.count]
+            try roundTrip(type, Array(body))
         }
     }
 
@@ -61,22 +62,14 @@ public enum FuzzInput {
             guard written == original else { throw .roundTrip("frame at offset \(start)") }
             let payload = Array(frame.payload.readableBytesView)
             switch frame.kind {
-            case .callStart: try message(CallStart.self, payload)
-            case .callEnd: try message(CallEnd.self, payload)
-            case .cancel: try message(Cancel.self, payload)
-            case .goAway: try message(GoAway.self, payload)
-            case .ping, .pong: try message(Ping.self, payload)
+            case .callStart: try roundTrip(CallStart.self, payload)
+            case .callEnd: try roundTrip(CallEnd.self, payload)
+            case .cancel: try roundTrip(Cancel.self, payload)
+            case .goAway: try roundTrip(GoAway.self, payload)
+            case .ping, .pong: try roundTrip(Ping.self, payload)
             default: break
             }
         }
-    }
-
-    static func message(_ type: any ProtoMessage.Type, _ bytes: UnsafeRawBufferPointer) throws(Failure) {
-        try message(type, Array(bytes))
-    }
-
-    static func message(_ type: any ProtoMessage.Type, _ bytes: [UInt8]) throws(Failure) {
-        try roundTrip(type, bytes)
     }
 
     private static func roundTrip<M: ProtoMessage>(_ type: M.Type, _ bytes: [UInt8]) throws(Failure) {

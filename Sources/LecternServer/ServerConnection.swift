@@ -192,20 +192,24 @@ final class ServerConnection: Sendable {
         var status = RPCStatusCode.ok
         var failure = ""
         let deadlineTimer = context.deadline.map { armDeadline($0, call) }
+        let outcome: Result<ByteBuffer?, any Error>
         do {
-            let response = try await handler.run(RawRequests(stream: call.requests), context, sink)
-            deadlineTimer?.cancel()
+            outcome = .success(try await handler.run(RawRequests(stream: call.requests), context, sink))
+        } catch {
+            outcome = .failure(error)
+        }
+        deadlineTimer?.cancel()
+        switch outcome {
+        case .success(let response):
             await end(call, CallEnd(), response: response)
-        } catch let error as RPCError {
-            deadlineTimer?.cancel()
+        case .failure(let error as RPCError):
             status = error.code
             failure = error.message
             await end(call, error.callEnd)
-        } catch is CancellationError {
+        case .failure(is CancellationError):
             status = .cancelled
             await end(call, RPCError(.cancelled, "the call was cancelled").callEnd)
-        } catch {
-            deadlineTimer?.cancel()
+        case .failure(let error):
             status = .internal
             logger.error("handler failed", metadata: ["rpc.method": "\(context.method)", "error": "\(error)"])
             await end(call, RPCError(.internal, "internal error").callEnd)
@@ -213,12 +217,15 @@ final class ServerConnection: Sendable {
         if call.passedDeadline { status = .deadlineExceeded }
         state.withLock { _ = $0.calls.removeValue(forKey: call.id) }
         activity.callEnded()
+        // The call's log line, built only when its level is logged: this runs once per call.
+        let succeeded = status == .ok || status == .cancelled
+        guard logger.logLevel <= (succeeded ? .debug : .warning) else { return }
         var metadata: Logger.Metadata = [
             "rpc.method": "\(context.method)", "rpc.status": "\(status)",
             "rpc.duration_us": "\(Self.microseconds(clock.now - started))", "peer.pid": "\(context.peer.pid)",
         ]
         if let requestID = context.metadata["x-request-id"] { metadata["request_id"] = "\(requestID)" }
-        if status == .ok || status == .cancelled {
+        if succeeded {
             logger.debug("call", metadata: metadata)
         } else {
             metadata["rpc.message"] = "\(failure)"

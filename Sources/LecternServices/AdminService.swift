@@ -284,8 +284,11 @@ public final class AdminService: Sendable {
         do {
             let moved = try await store.archiveEvents(beforeMs: request.beforeMs, to: request.archivePath)
             return ArchiveEventsResponse.with { $0.eventsArchived = UInt64(moved) }
-        } catch let error as StorageError {
+        } catch let error as StorageError where error.code == .sqlite {
+            // The archive file could not be attached or written as a Lectern archive.
             throw RPCError(.failedPrecondition, "archive_path: \(error.message)")
+        } catch let error as StorageError {
+            throw error.rpcError
         }
     }
 }

@@ -210,14 +210,6 @@ final class Subscription: Sendable {
         }
     }
 
-    /// Takes what is queued without waiting.
-    func takeQueued() -> [LiveFeed.Item] {
-        state.withLock { state in
-            defer { state.items = []; state.buffered = 0 }
-            return state.items
-        }
-    }
-
     /// Waits for items and takes them all.
     /// - Throws: RESOURCE_EXHAUSTED after an overflow, the error the feed ended it with,
     ///   or `CancellationError`.

@@ -113,9 +113,4 @@ public final class Presence: Sendable {
     public func lastSeen(_ readerID: Int64) -> Int64? {
         state.withLock { $0.online[readerID]?.lastSeenAtMs }
     }
-
-    /// The reader's live sessions (heartbeat within the window).
-    public func liveSessions(readerID: Int64, nowMs: Int64) -> Int {
-        state.withLock { $0.online[readerID]?.sessions.values.count { nowMs - $0 < windowMs } ?? 0 }
-    }
 }
