@@ -81,8 +81,8 @@ int main(int argc, char **argv) {
     const char *payload = "{\"page\":12,\"scroll\":0.42,\"viewport\":\"1280x720\",\"ms\":1834}";
     sqlite3_stmt *insert;
     check(sqlite3_prepare_v2(db,
-        "INSERT INTO events (reader_id, client_session_id, sequence, type, occurred_at_ms, received_at_ms, content_id, progress, payload) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &insert, NULL), db, "prepare insert");
+        "INSERT INTO events (reader_id, client_session_id, sequence, type, occurred_at_ms, received_at_ms, content_id, progress, payload, id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &insert, NULL), db, "prepare insert");
     double start = now();
     for (int i = 0; i < rows; i++) {
         if (i % 1000 == 0) exec(db, "BEGIN");
@@ -95,6 +95,7 @@ int main(int argc, char **argv) {
         sqlite3_bind_text(insert, 7, "book-0042/ch-07", -1, SQLITE_STATIC);
         sqlite3_bind_double(insert, 8, 0.5);
         sqlite3_bind_blob(insert, 9, payload, (int)strlen(payload), SQLITE_STATIC);
+        sqlite3_bind_int64(insert, 10, 1 + i); /* ids are feed positions, given by the writer as in Lectern */
         check(sqlite3_step(insert), db, "insert event");
         sqlite3_reset(insert);
         if (i % 1000 == 999 || i == rows - 1) exec(db, "COMMIT");

@@ -20,4 +20,10 @@ public final class PthreadMutex<Value>: @unchecked Sendable {
         defer { pthread_mutex_unlock(&mutex) }
         return try body(&value)
     }
+
+    public func withLockIfAvailable<Result, E: Error>(_ body: (inout Value) throws(E) -> Result) throws(E) -> Result? {
+        guard pthread_mutex_trylock(&mutex) == 0 else { return nil }
+        defer { pthread_mutex_unlock(&mutex) }
+        return try body(&value)
+    }
 }

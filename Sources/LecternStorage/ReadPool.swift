@@ -3,7 +3,8 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// N read-only connections, each owned by its own thread, serving reads from one FIFO.
+/// N read-only connections, each owned by its own thread, serving reads from one FIFO;
+/// and a few more for point reads, which the caller's own thread uses when one is free.
 ///
 /// A read runs on a connection thread (never on the cooperative pool) inside one read
 /// transaction, so it sees one consistent snapshot; a connection serves one read at a
@@ -11,6 +12,10 @@ import Synchronization
 /// one hop back to its caller. Waiting ends at the caller's deadline
 /// (`deadlineExceeded`) or when its task is cancelled (`cancelled`); cancelling a read
 /// that is running interrupts its statement (`sqlite3_interrupt`).
+///
+/// A point read (one row by its key, a few microseconds) costs less than the two thread
+/// wake-ups of a hop to a connection thread and back, so `pointRead` runs it at once on the
+/// calling thread when a direct connection is free, and queues it like any read otherwise.
 final class ReadPool: Sendable {
     private struct State {
         var queue: [ReadJob] = []
@@ -52,10 +57,13 @@ final class ReadPool: Sendable {
     private let finished = DispatchSemaphore(value: 0)
     /// Wakes the deadline watcher early: a queued read's deadline is sooner than its alarm.
     private let deadlineWake = DispatchSemaphore(value: 0)
+    /// Connections for point reads on the caller's thread; nil once closed.
+    private let direct: [DirectConnection]
     let size: Int
 
-    init(connections: [Connection]) {
+    init(connections: [Connection], directConnections: [Connection] = []) {
         size = connections.count
+        direct = directConnections.map(DirectConnection.init)
         interrupters = connections.map(\.interrupter)
         cancelFlags = connections.map { _ in CancelFlag() }
         state = Mutex(State(running: Array(repeating: nil, count: connections.count)))
@@ -115,6 +123,24 @@ final class ReadPool: Sendable {
         }
     }
 
+    /// Runs `body` (a point read: one row by its key) inside a read transaction at once on
+    /// the calling thread if a direct connection is free; otherwise like `read`. It never
+    /// waits for a lock: a busy direct connection is skipped.
+    func pointRead<T: Sendable>(
+        deadline: ContinuousClock.Instant? = nil,
+        _ body: @escaping @Sendable (Connection) throws -> T
+    ) async throws -> T {
+        try Task.checkCancellation()
+        for slot in direct {
+            let outcome = slot.ifAvailable { connection -> Result<T, any Error> in
+                guard let connection else { return .failure(StorageError(.closed, "the store is closed")) }
+                return Result { try readTransaction(on: connection, body) }
+            }
+            if let outcome { return try outcome.get() }
+        }
+        return try await read(deadline: deadline, body)
+    }
+
     /// Fails `job` if it is still queued; with `interruptIfRunning`, interrupts it if it runs.
     private func abandon(_ job: ReadJob, _ error: StorageError, interruptIfRunning: Bool = false) {
         let removed = state.withLock { state -> Bool in
@@ -134,8 +160,8 @@ final class ReadPool: Sendable {
     /// Fails queued reads and later ones with `closed`, lets running reads finish, stops
     /// the threads and closes the connections.
     func close() {
-        let queued = state.withLock { state -> [ReadJob] in
-            guard !state.closed else { return [] }
+        let queued = state.withLock { state -> [ReadJob]? in
+            guard !state.closed else { return nil }
             state.closed = true
             defer {
                 state.queue.removeAll()
@@ -143,7 +169,11 @@ final class ReadPool: Sendable {
             }
             return Array(state.queue[state.head...])
         }
+        // A second close has nothing left to stop.
+        guard let queued else { return }
         for job in queued { job.fail(StorageError(.closed, "the store is closed")) }
+        // Waits for a point read in progress, then closes its connection.
+        for slot in direct { slot.close() }
         for _ in 0..<size { work.signal() }
         deadlineWake.signal()
         for _ in 0...size { finished.wait() }
@@ -234,12 +264,8 @@ private final class TypedReadJob<T: Sendable>: ReadJob, @unchecked Sendable {
     override func run(on connection: Connection) {
         result = Result {
             do {
-                try connection.run(SQL.beginRead)
-                let value = try body(connection)
-                try connection.run(SQL.commit)
-                return value
+                return try readTransaction(on: connection, body)
             } catch {
-                if !connection.isAutocommit { try? connection.execute("ROLLBACK") }
                 if isCancelled { throw StorageError(.cancelled, "the read was cancelled") }
                 throw error
             }
@@ -252,6 +278,38 @@ private final class TypedReadJob<T: Sendable>: ReadJob, @unchecked Sendable {
 
     override func fail(_ error: StorageError) {
         continuation?.resume(throwing: error)
+    }
+}
+
+/// `body` in one read transaction: one snapshot for all its statements.
+private func readTransaction<T>(on connection: Connection, _ body: (Connection) throws -> T) throws -> T {
+    do {
+        try connection.run(SQL.beginRead)
+        let value = try body(connection)
+        try connection.run(SQL.commit)
+        return value
+    } catch {
+        if !connection.isAutocommit { try? connection.execute("ROLLBACK") }
+        throw error
+    }
+}
+
+/// A connection for point reads, used by whichever thread holds its lock.
+private final class DirectConnection: @unchecked Sendable {
+    // @unchecked: `connection` is only touched with `lock` held.
+    private let lock = Mutex(())
+    private var connection: Connection?
+
+    init(_ connection: Connection) { self.connection = connection }
+
+    /// `body` with the connection (nil once closed); nil at once if another thread holds it.
+    func ifAvailable<R>(_ body: (Connection?) -> R) -> R? {
+        lock.withLockIfAvailable { _ in body(connection) }
+    }
+
+    /// Waits for a read in progress, then closes the connection.
+    func close() {
+        lock.withLock { _ in connection = nil }
     }
 }
 

@@ -237,7 +237,8 @@ enum SQL {
         FROM main.events WHERE received_at_ms < ?1 ORDER BY received_at_ms LIMIT ?2
         """
     static let deleteArchived = """
-        DELETE FROM main.events WHERE id IN (SELECT id FROM main.events WHERE received_at_ms < ?1 ORDER BY received_at_ms LIMIT ?2)
+        DELETE FROM main.events WHERE (reader_id, id) IN
+          (SELECT reader_id, id FROM main.events WHERE received_at_ms < ?1 ORDER BY received_at_ms LIMIT ?2)
         """
     /// Statements that need the archive attached, so the query-plan test cannot prepare them.
     static let archive = [attachArchive, detachArchive, createArchiveEvents, copyToArchive, deleteArchived]
@@ -247,6 +248,7 @@ enum SQL {
     /// A read transaction: its snapshot starts at the first read and lasts until COMMIT.
     static let beginRead = "BEGIN"
     static let commit = "COMMIT"
+    static let rollback = "ROLLBACK"
     static let savepoint = "SAVEPOINT command"
     static let release = "RELEASE command"
     static let rollbackToSavepoint = "ROLLBACK TO command"
@@ -276,5 +278,5 @@ enum SQL {
         ("messagesAfter", messagesAfter), ("milestonesAfter", milestonesAfter), ("eventTimesSince", eventTimesSince),
     ]
 
-    static let known: Set<String> = Set(all.map(\.sql) + archive + [begin, beginRead, commit, savepoint, release, rollbackToSavepoint])
+    static let known: Set<String> = Set(all.map(\.sql) + archive + [begin, beginRead, commit, rollback, savepoint, release, rollbackToSavepoint])
 }

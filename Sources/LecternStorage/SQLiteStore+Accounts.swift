@@ -52,7 +52,7 @@ extension SQLiteStore {
     }
 
     public func session(tokenHash: [UInt8]) async throws -> SessionRecord? {
-        try await read { connection in
+        try await pointRead { connection in
             try connection.queryFirst(SQL.sessionByHash, [.blob(tokenHash)]) { row in
                 SessionRecord(
                     tokenHash: row.bytes(0), accountKind: row.int(1), accountID: row.int64(2),

@@ -68,7 +68,7 @@ extension SQLiteStore {
     }
 
     public func serviceKey(keyHash: [UInt8]) async throws -> ServiceKeyRecord? {
-        try await read { try $0.queryFirst(SQL.serviceKeyByHash, [.blob(keyHash)], Self.serviceKeyRecord) }
+        try await pointRead { try $0.queryFirst(SQL.serviceKeyByHash, [.blob(keyHash)], Self.serviceKeyRecord) }
     }
 
     public func revokeServiceKey(id: Int64) async throws -> ServiceKeyRecord? {

@@ -25,15 +25,20 @@ public final class SQLiteStore: Store {
             try writeConnection.configure(configuration, role: .writer)
             try Migrator.lectern.migrate(writeConnection, nowMs: currentTimeMs())
             let position = try writeConnection.queryFirst(SQL.feedPosition, []) { $0.int64(0) } ?? 0
-            let readConnections = try (0..<configuration.readConnections).map { _ in
-                let connection = try Connection(path: configuration.path, readOnly: true)
-                try connection.configure(configuration, role: .reader)
-                return connection
+            func readConnections(_ count: Int) throws -> [Connection] {
+                try (0..<count).map { _ in
+                    let connection = try Connection(path: configuration.path, readOnly: true)
+                    try connection.configure(configuration, role: .reader)
+                    return connection
+                }
             }
             return SQLiteStore(
                 configuration: configuration,
                 writer: WriterQueue(connection: writeConnection, configuration: configuration, position: position),
-                readers: ReadPool(connections: readConnections)
+                readers: ReadPool(
+                    connections: try readConnections(configuration.readConnections),
+                    directConnections: try readConnections(max(0, configuration.directReadConnections))
+                )
             )
         }
     }
@@ -63,6 +68,11 @@ public final class SQLiteStore: Store {
         try await readers.read(deadline: StoreDeadline.current, body)
     }
 
+    /// A read of one row by its key: on the caller's thread when a direct connection is free.
+    func pointRead<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await readers.pointRead(deadline: StoreDeadline.current, body)
+    }
+
     public func subscribe(_ subscriber: @escaping @Sendable (CommittedBatch) -> Void) {
         writer.subscribe(subscriber)
     }
@@ -85,7 +95,7 @@ public final class SQLiteStore: Store {
     }
 
     public func reader(id: Int64) async throws -> ReaderRecord? {
-        try await read { try $0.queryFirst(SQL.readerByID, [.integer(id)], Self.readerRecord) }
+        try await pointRead { try $0.queryFirst(SQL.readerByID, [.integer(id)], Self.readerRecord) }
     }
 
     // MARK: Events
@@ -175,7 +185,7 @@ public final class SQLiteStore: Store {
     }
 
     public func readerState(readerID: Int64) async throws -> ReaderStateRecord? {
-        try await read { connection in
+        try await pointRead { connection in
             try connection.queryFirst(SQL.readerState, [.integer(readerID)]) { row in
                 ReaderStateRecord(
                     readerID: row.int64(0), eventCount: row.int64(2), lastEventAtMs: row.int64(3),

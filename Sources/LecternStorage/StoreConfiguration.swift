@@ -6,6 +6,10 @@ public struct StoreConfiguration: Sendable {
     public var durability: DurabilityMode = .normal
     /// Read-only connections in the pool; defaults to 2.
     public var readConnections = 2
+    /// Read-only connections for point reads (one row by its key), used by the calling
+    /// thread itself when one is free, so such a read costs no thread hop; defaults to 2.
+    /// 0 sends every read through the pool's connection threads.
+    public var directReadConnections = 2
     /// Write commands that may wait for the writer before `submit` fails with
     /// `overloaded`; defaults to 8,192.
     public var maxPendingWrites = 8_192

@@ -6,10 +6,10 @@ import Synchronization
 /// The only writer: one thread owns the write connection and commits whatever is waiting
 /// as one transaction (group commit), so throughput grows with load.
 ///
-/// For each batch (up to `maxBatchCommands`): `BEGIN IMMEDIATE`, each command inside its
-/// own `SAVEPOINT` (a command that throws rolls back alone and its caller gets the
-/// error), one `COMMIT`, then every caller is resumed, then subscribers get the batch's
-/// changes in commit order. If the commit fails, every caller of the batch gets the
+/// For each batch (up to `maxBatchCommands`): `BEGIN IMMEDIATE`, each command in turn, one
+/// `COMMIT`, then every caller is resumed, then subscribers get the batch's changes in
+/// commit order. A command that throws fails alone: the batch is rolled back and run again
+/// with each command in its own `SAVEPOINT`, and that command's caller gets its error. If the commit fails, every caller of the batch gets the
 /// error and nothing of it is visible. The queue is bounded: when `maxPendingWrites`
 /// commands wait, `write` fails at once with `overloaded`.
 final class WriterQueue: Sendable {
@@ -150,42 +150,81 @@ final class WriterQueue: Sendable {
     private func commit(_ batch: [any WriteJob], on connection: Connection, subscribers: [Subscriber]) {
         let clock = ContinuousClock()
         let started = clock.now
-        let context = WriteContext(connection: connection, nowMs: currentTimeMs(), position: givenPosition)
-        defer { givenPosition = context.position }
-        var activities: [Activity] = []
-        do {
-            try connection.run(SQL.begin)
-            for job in batch {
-                try connection.run(SQL.savepoint)
-                if job.execute(context) {
-                    try connection.run(SQL.release)
-                    activities.append(contentsOf: context.takeActivity())
-                } else {
-                    _ = context.takeActivity()
-                    // SQLite rolls the whole transaction back itself after some errors
-                    // (disk full, I/O): then the batch cannot commit at all.
-                    guard !connection.isAutocommit else {
-                        let code = sqlite3_extended_errcode(connection.handle)
-                        throw StorageError.sqlite(code, connection.handle, "the transaction was rolled back by SQLite after a command failed")
-                    }
-                    try connection.run(SQL.rollbackToSavepoint)
-                    try connection.run(SQL.release)
-                }
-            }
-            try connection.run(SQL.commit)
-        } catch {
-            if !connection.isAutocommit { try? connection.execute("ROLLBACK") }
+        let nowMs = currentTimeMs()
+        // First the whole batch with no savepoint: a savepoint copies every page its command
+        // first touches into a statement journal, which costs group commit about a third
+        // of its rate (BENCHMARKS.md). Commands rarely fail (a constraint, bad data); when
+        // one does, the transaction rolls back and the batch runs again with a savepoint
+        // per command, so the failing one fails alone. Nothing of the first try was
+        // committed or published, so its positions are given again.
+        var outcome = run(batch, on: connection, nowMs: nowMs, savepoints: false)
+        if case .commandFailed = outcome {
+            statistics.recordRetriedBatch()
+            outcome = run(batch, on: connection, nowMs: nowMs, savepoints: true)
+        }
+        let context: WriteContext
+        switch outcome {
+        case .committed(let committedContext, _):
+            context = committedContext
+        case .commandFailed:
+            preconditionFailure("a batch run with savepoints reports its failed commands to their callers")
+        case .failed(let error):
             for job in batch { job.finish(failure: error) }
             return
         }
+        givenPosition = context.position
         for job in batch { job.finish(failure: nil) }
         statistics.record(batchSize: batch.count, commitDuration: clock.now - started)
-        if !activities.isEmpty {
+        if case .committed(_, let activities) = outcome, !activities.isEmpty {
             let batch = CommittedBatch(activities: activities, committedAtMs: context.nowMs, position: context.position)
             for subscriber in subscribers { subscriber(batch) }
             committed.store(context.position, ordering: .releasing)
         }
         checkpointIfWALTooLarge(connection)
+    }
+
+    private enum BatchOutcome {
+        case committed(WriteContext, [Activity])
+        /// A command threw in a batch run without savepoints; the transaction was rolled back.
+        case commandFailed
+        /// The batch could not commit: every caller gets `error`; nothing is visible.
+        case failed(any Error)
+    }
+
+    /// One transaction for the batch. With `savepoints`, a command that throws rolls back
+    /// alone; without, the first one that throws rolls the transaction back.
+    private func run(_ batch: [any WriteJob], on connection: Connection, nowMs: Int64, savepoints: Bool) -> BatchOutcome {
+        let context = WriteContext(connection: connection, nowMs: nowMs, position: givenPosition)
+        var activities: [Activity] = []
+        do {
+            try connection.run(SQL.begin)
+            for job in batch {
+                if savepoints { try connection.run(SQL.savepoint) }
+                if job.execute(context) {
+                    if savepoints { try connection.run(SQL.release) }
+                    activities.append(contentsOf: context.takeActivity())
+                    continue
+                }
+                _ = context.takeActivity()
+                // SQLite rolls the whole transaction back itself after some errors
+                // (disk full, I/O): then the batch cannot commit at all.
+                guard !connection.isAutocommit else {
+                    let code = sqlite3_extended_errcode(connection.handle)
+                    throw StorageError.sqlite(code, connection.handle, "the transaction was rolled back by SQLite after a command failed")
+                }
+                guard savepoints else {
+                    try connection.run(SQL.rollback)
+                    return .commandFailed
+                }
+                try connection.run(SQL.rollbackToSavepoint)
+                try connection.run(SQL.release)
+            }
+            try connection.run(SQL.commit)
+            return .committed(context, activities)
+        } catch {
+            if !connection.isAutocommit { try? connection.execute("ROLLBACK") }
+            return .failed(error)
+        }
     }
 
     /// `wal_checkpoint(TRUNCATE)` when the WAL passed its threshold: SQLite's automatic

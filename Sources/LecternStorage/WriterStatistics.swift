@@ -12,6 +12,7 @@ final class WriterStatistics: Sendable {
         var batches: UInt64 = 0
         var commands: UInt64 = 0
         var automaticCheckpoints: UInt64 = 0
+        var retriedBatches: UInt64 = 0
     }
 
     private let state = Mutex(State())
@@ -32,6 +33,10 @@ final class WriterStatistics: Sendable {
         }
     }
 
+    func recordRetriedBatch() {
+        state.withLock { $0.retriedBatches += 1 }
+    }
+
     func recordAutomaticCheckpoint() {
         state.withLock { $0.automaticCheckpoints += 1 }
     }
@@ -42,6 +47,7 @@ final class WriterStatistics: Sendable {
                 batches: state.batches,
                 commands: state.commands,
                 automaticCheckpoints: state.automaticCheckpoints,
+                retriedBatches: state.retriedBatches,
                 batchSize: Distribution(state.batchSizes.map(Double.init)),
                 commitMicroseconds: Distribution(state.commitMicroseconds)
             )

@@ -20,7 +20,8 @@ struct MigrationTests {
             let store = try await SQLiteStore.open(StoreConfiguration(path: path))
             await store.close()
             #expect(try versions(path) == Migrator.lectern.migrations.map { .integer(Int64($0.version)) })
-            #expect(try schema(path).contains(.text("table events: " + "CREATE TABLE events (\n  id INTEGER PRIMARY KEY,\n  reader_id INTEGER NOT NULL REFERENCES readers (id) ON DELETE CASCADE,\n  client_session_id TEXT NOT NULL,\n  sequence INTEGER NOT NULL,\n  type TEXT NOT NULL,\n  occurred_at_ms INTEGER NOT NULL,\n  received_at_ms INTEGER NOT NULL,\n  content_id TEXT NOT NULL DEFAULT '',\n  progress REAL,\n  payload BLOB NOT NULL DEFAULT x''\n) STRICT")))
+            // Events are clustered by reader (migration 5); SQLite quotes a renamed table's name.
+            #expect(try schema(path).contains(.text("table events: " + "CREATE TABLE \"events\" (\n  reader_id INTEGER NOT NULL REFERENCES readers (id) ON DELETE CASCADE,\n  id INTEGER NOT NULL,\n  client_session_id TEXT NOT NULL,\n  sequence INTEGER NOT NULL,\n  type TEXT NOT NULL,\n  occurred_at_ms INTEGER NOT NULL,\n  received_at_ms INTEGER NOT NULL,\n  content_id TEXT NOT NULL DEFAULT '',\n  progress REAL,\n  payload BLOB NOT NULL DEFAULT x'',\n  PRIMARY KEY (reader_id, id)\n) STRICT, WITHOUT ROWID")))
         }
     }
 
@@ -34,9 +35,19 @@ struct MigrationTests {
                 let connection = try Connection(path: path, readOnly: false)
                 try Migrator.lectern.migrate(connection, upTo: version, nowMs: 1)
                 try connection.run(SQL.insertReader, .text("old@example.org"), .text("Old"), .text("h"), .integer(1))
+                for sequence in 1...3 {
+                    try connection.execute("""
+                        INSERT INTO events (id, reader_id, client_session_id, sequence, type, occurred_at_ms, received_at_ms, payload)
+                        VALUES (\(sequence * 10), 1, 'old-session', \(sequence), 'page_view', 5, 5, x'0102')
+                        """)
+                }
                 #expect(try versions(path).count == version)
                 let store = try await SQLiteStore.open(StoreConfiguration(path: path))
                 #expect(try await store.reader(id: 1)?.email == "old@example.org")
+                let events = try await store.events(readerID: 1, beforeID: nil, limit: 10)
+                #expect(events.map(\.id) == [30, 20, 10])
+                #expect(events.map(\.sequence) == [3, 2, 1])
+                #expect(events.allSatisfy { $0.payload == [1, 2] && $0.clientSessionID == "old-session" })
                 await store.close()
                 #expect(try schema(path) == schema(fresh))
             }

@@ -45,7 +45,7 @@ struct ReadPoolTests {
 
     @Test("waiting for a connection ends at the caller's deadline")
     func waitBoundedByDeadline() async throws {
-        try await withTemporaryStore({ $0.readConnections = 1 }) { store, _ in
+        try await withTemporaryStore({ $0.readConnections = 1; $0.directReadConnections = 0 }) { store, _ in
             let (holder, release) = await holdOnlyConnection(store)
             let deadline = ContinuousClock.now + .milliseconds(50)
             do {
@@ -64,7 +64,7 @@ struct ReadPoolTests {
 
     @Test("a waiter whose task is cancelled stops waiting")
     func cancelledWaiter() async throws {
-        try await withTemporaryStore({ $0.readConnections = 1 }) { store, _ in
+        try await withTemporaryStore({ $0.readConnections = 1; $0.directReadConnections = 0 }) { store, _ in
             let (holder, release) = await holdOnlyConnection(store)
             let waiter = Task { try await store.readers.read { try $0.integer("SELECT 1") } }
             waiter.cancel()
@@ -72,6 +72,33 @@ struct ReadPoolTests {
             release.open()
             try await holder.value
             #expect(try await store.readers.read { try $0.integer("SELECT 1") } == 1)
+        }
+    }
+
+    @Test("a point read does not wait for the pool: it runs on a direct connection while the pool's only one is held")
+    func pointReadSkipsTheQueue() async throws {
+        try await withTemporaryStore({ $0.readConnections = 1; $0.directReadConnections = 1 }) { store, _ in
+            let reader = try await store.makeReader()
+            _ = try await store.appendEvents(readerID: reader.id, [event("p", 1), event("p", 2)])
+            let (holder, release) = await holdOnlyConnection(store)
+            #expect(try await store.readerState(readerID: reader.id)?.eventCount == 2)
+            #expect(try await store.reader(id: reader.id)?.email == reader.email)
+            release.open()
+            try await holder.value
+        }
+    }
+
+    @Test("after close, point reads fail with closed")
+    func pointReadAfterClose() async throws {
+        try await withTemporaryStore { store, _ in
+            let reader = try await store.makeReader()
+            await store.close()
+            do {
+                _ = try await store.readerState(readerID: reader.id)
+                Issue.record("a point read ran on a closed store")
+            } catch let error as StorageError {
+                #expect(error.code == .closed)
+            }
         }
     }
 

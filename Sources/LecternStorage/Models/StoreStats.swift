@@ -22,6 +22,8 @@ public struct WriterStats: Sendable, Hashable {
     public var batches: UInt64
     public var commands: UInt64
     public var automaticCheckpoints: UInt64
+    /// Batches run a second time, each command in its own savepoint, because one failed.
+    public var retriedBatches: UInt64 = 0
     /// Commands per batch over the recent batches.
     public var batchSize: Distribution
     /// Time from BEGIN to the end of COMMIT, in microseconds, over the recent batches.
