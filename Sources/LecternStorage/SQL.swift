@@ -55,6 +55,12 @@ enum SQL {
                                  WHEN excluded.status = 2 THEN completed_at_ms ELSE 0 END,
           attributes = CASE excluded.attributes WHEN '' THEN attributes ELSE excluded.attributes END
         """
+    /// After a milestone changes: the reader's oldest update among their open milestones.
+    static let refreshOpenMilestone = """
+        INSERT INTO reader_state (reader_id, open_milestone_since_ms)
+        VALUES (?1, coalesce((SELECT min(updated_at_ms) FROM milestones WHERE reader_id = ?1 AND status = 1), 0))
+        ON CONFLICT (reader_id) DO UPDATE SET open_milestone_since_ms = excluded.open_milestone_since_ms
+        """
     static let milestonesPage = """
         SELECT reader_id, content_id, status, score, started_at_ms, updated_at_ms, completed_at_ms, attributes, feed_position
         FROM milestones WHERE reader_id = ? AND content_id > ? ORDER BY content_id LIMIT ?
@@ -111,10 +117,9 @@ enum SQL {
         ON CONFLICT (name) DO UPDATE SET value = max(0, value + ?1)
         """
     static let readerCount = "SELECT coalesce((SELECT value FROM counters WHERE name = 'readers'), 0)"
-    /// Counting distinct readers sorts the stuck milestones' reader ids: as many as there are
-    /// stuck milestones, not the whole table.
+    /// Readers whose oldest open milestone was last updated before ?1: one index range.
     static let stuckReaders = """
-        SELECT count(DISTINCT reader_id) FROM milestones WHERE status = 1 AND updated_at_ms < ?
+        SELECT count(*) FROM reader_state WHERE open_milestone_since_ms > 0 AND open_milestone_since_ms < ?
         """
     static let unreadFromReaders = "SELECT count(*) FROM messages WHERE direction = 1 AND read_at_ms = 0"
 
@@ -268,7 +273,7 @@ enum SQL {
         ("deleteReaderSessions", deleteReaderSessions), ("deleteReader", deleteReader), ("addReaders", addReaders),
         ("readerCount", readerCount), ("stuckReaders", stuckReaders), ("unreadFromReaders", unreadFromReaders),
         ("insertServiceKey", insertServiceKey), ("serviceKeyByHash", serviceKeyByHash), ("revokeServiceKey", revokeServiceKey),
-        ("milestone", milestone), ("upsertMilestone", upsertMilestone), ("milestonesPage", milestonesPage),
+        ("milestone", milestone), ("upsertMilestone", upsertMilestone), ("refreshOpenMilestone", refreshOpenMilestone), ("milestonesPage", milestonesPage),
         ("addMilestonesCompleted", addMilestonesCompleted),
         ("insertMessage", insertMessage), ("messagesPage", messagesPage), ("markMessageRead", markMessageRead),
         ("markMessagesReadUpTo", markMessagesReadUpTo), ("addUnreadMessages", addUnreadMessages),

@@ -13,6 +13,7 @@ extension SQLiteStore {
             if wasCompleted != isCompleted {
                 try connection.run(SQL.addMilestonesCompleted, .integer(readerID), .integer(isCompleted ? 1 : -1))
             }
+            try connection.run(SQL.refreshOpenMilestone, .integer(readerID))
             guard let after = try connection.queryFirst(SQL.milestone, [.integer(readerID), .text(contentID)], Self.milestoneRecord) else {
                 throw StorageError(.sqlite, "the milestone just written is missing")
             }

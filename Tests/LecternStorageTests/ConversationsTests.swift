@@ -23,6 +23,32 @@ struct ConversationsTests {
         }
     }
 
+    @Test("stuck readers: each reader with an open milestone not updated since the bound counts once, until none is open")
+    func stuckReaders() async throws {
+        try await withTemporaryStore { store, _ in
+            let ada = try await store.makeReader("ada"), bob = try await store.makeReader("bob")
+            func stuck(before boundMs: Int64) async throws -> Int { try await store.dashboardCounts(stuckBeforeMs: boundMs).stuckReaders }
+            let (first, _) = try await store.upsertMilestone(readerID: ada.id, contentID: "ch-1", status: 1, score: 0, attributesJSON: "")
+            let (second, _) = try await store.upsertMilestone(readerID: ada.id, contentID: "ch-2", status: 1, score: 0, attributesJSON: "")
+            _ = try await store.upsertMilestone(readerID: bob.id, contentID: "ch-1", status: 2, score: 0, attributesJSON: "")
+            // Two open milestones, one reader; Bob's is completed.
+            #expect(try await stuck(before: second.updatedAtMs + 1) == 1)
+            #expect(try await stuck(before: first.updatedAtMs) == 0)
+            // Completing one leaves the other open; completing both leaves none.
+            _ = try await store.upsertMilestone(readerID: ada.id, contentID: "ch-1", status: 2, score: 0, attributesJSON: "")
+            #expect(try await stuck(before: second.updatedAtMs + 1) == 1)
+            let (done, _) = try await store.upsertMilestone(readerID: ada.id, contentID: "ch-2", status: 2, score: 0, attributesJSON: "")
+            #expect(try await stuck(before: done.updatedAtMs + 1) == 0)
+            // Reopened, it counts from its new update time.
+            let (reopened, _) = try await store.upsertMilestone(readerID: bob.id, contentID: "ch-1", status: 1, score: 0, attributesJSON: "")
+            #expect(try await stuck(before: reopened.updatedAtMs) == 0)
+            #expect(try await stuck(before: reopened.updatedAtMs + 1) == 1)
+            // A deleted reader's milestones go with their state.
+            _ = try await store.deleteReader(id: bob.id)
+            #expect(try await stuck(before: reopened.updatedAtMs + 1) == 0)
+        }
+    }
+
     @Test("messages to a reader count as unread until marked; other readers' ids are ignored")
     func messages() async throws {
         try await withTemporaryStore { store, _ in

@@ -41,8 +41,14 @@ struct MigrationTests {
                         VALUES (\(sequence * 10), 1, 'old-session', \(sequence), 'page_view', 5, 5, x'0102')
                         """)
                 }
+                try connection.execute("""
+                    INSERT INTO milestones (reader_id, content_id, status, started_at_ms, updated_at_ms) VALUES (1, 'ch-1', 1, 5, 5), (1, 'ch-2', 1, 7, 7)
+                    """)
                 #expect(try versions(path).count == version)
                 let store = try await SQLiteStore.open(StoreConfiguration(path: path))
+                // Migration 6 finds the reader stuck since the older of the two open milestones.
+                #expect(try await store.dashboardCounts(stuckBeforeMs: 6).stuckReaders == 1)
+                #expect(try await store.dashboardCounts(stuckBeforeMs: 5).stuckReaders == 0)
                 #expect(try await store.reader(id: 1)?.email == "old@example.org")
                 let events = try await store.events(readerID: 1, beforeID: nil, limit: 10)
                 #expect(events.map(\.id) == [30, 20, 10])

@@ -11,7 +11,6 @@ struct QueryPlanTests {
     /// Statements that may sort, each bounded by its matches rather than its table.
     static let sortsAllowed: [String: String] = [
         "readersByPrefix": "sorts the readers whose email or name has the prefix, by id",
-        "stuckReaders": "counts the distinct readers of stuck milestones only",
     ]
 
     @Test("no statement scans a large table", arguments: SQL.all.map(\.name))

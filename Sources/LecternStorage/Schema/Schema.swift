@@ -177,5 +177,17 @@ enum Schema {
             -- Recent activity for the dashboard, and archiving by age.
             CREATE INDEX events_received ON events (received_at_ms);
             """),
+        Migration(version: 6, name: "stuck readers kept per reader", sql: """
+            -- Per reader, the oldest update among their open milestones (0 when none), kept
+            -- by the writer with every milestone change. "Stuck readers" is then a range of
+            -- one index instead of a sort of every open milestone's reader.
+            ALTER TABLE reader_state ADD COLUMN open_milestone_since_ms INTEGER NOT NULL DEFAULT 0;
+            INSERT INTO reader_state (reader_id)
+              SELECT DISTINCT reader_id FROM milestones WHERE status = 1
+              AND reader_id NOT IN (SELECT reader_id FROM reader_state);
+            UPDATE reader_state SET open_milestone_since_ms = coalesce(
+              (SELECT min(updated_at_ms) FROM milestones m WHERE m.reader_id = reader_state.reader_id AND m.status = 1), 0);
+            CREATE INDEX reader_state_open_milestone ON reader_state (open_milestone_since_ms) WHERE open_milestone_since_ms > 0;
+            """),
     ]
 }
