@@ -146,7 +146,7 @@ struct AdminOperationsTests {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", "import sqlite3,sys; print(','.join(str(r[0]) for r in sqlite3.connect(sys.argv[1]).execute('SELECT sequence FROM events ORDER BY id')))", path]
         process.standardOutput = output
-        try process.run()
+        try launch(process)
         process.waitUntilExit()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return text.split(separator: ",").compactMap { Int64($0) }

@@ -24,7 +24,7 @@ struct DiskFullTests {
         process.executableURL = URL(fileURLWithPath: tool)
         process.arguments = arguments
         process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
+        guard (try? launch(process)) != nil else { return false }
         process.waitUntilExit()
         return process.terminationStatus == 0
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// Paths in the repository and a way to run Debian's `protoc`, the independent
@@ -48,12 +49,16 @@ enum Protoc {
         process.standardError = try FileHandle(forWritingTo: errorURL)
         let stdout = Pipe()
         process.standardOutput = stdout
-        try process.run()
+        // Foundation's Process.run crashed once (a bad memcpy) while parallel test cases
+        // launched protoc at the same moment: launches are serialized, runs are not.
+        try launching.withLock { _ in try process.run() }
         let out = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         let errors = try String(contentsOf: errorURL, encoding: .utf8)
         return Output(status: process.terminationStatus, stdout: [UInt8](out), stderr: errors)
     }
+
+    private static let launching = Mutex(())
 
     /// Compiles every `.proto` under `directory` (plus `Protos/` for imports) to a descriptor set.
     static func descriptorSet(of directory: URL) throws -> FileDescriptorSet {
