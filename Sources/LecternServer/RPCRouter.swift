@@ -16,10 +16,10 @@ public struct RPCRouter: Sendable {
         _ method: String,
         _ handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
     ) {
-        register(method) { requests, context, _ in
-            let request: Request = try await requests.single(method)
+        register(method, .single { bytes, context, _ in
+            let request: Request = try decodeSingle(bytes, method)
             return ByteBuffer(bytes: try await handler(request, context).serializedBytes())
-        }
+        })
     }
 
     /// One request, a stream of responses written with `ResponseWriter`.
@@ -27,11 +27,11 @@ public struct RPCRouter: Sendable {
         _ method: String,
         _ handler: @escaping @Sendable (Request, ServerContext, ResponseWriter<Response>) async throws -> Void
     ) {
-        register(method) { requests, context, sink in
-            let request: Request = try await requests.single(method)
+        register(method, .single { bytes, context, sink in
+            let request: Request = try decodeSingle(bytes, method)
             try await handler(request, context, ResponseWriter(sink: sink))
             return nil
-        }
+        })
     }
 
     /// A stream of requests, one response.
@@ -39,38 +39,35 @@ public struct RPCRouter: Sendable {
         _ method: String,
         _ handler: @escaping @Sendable (RequestStream<Request>, ServerContext) async throws -> Response
     ) {
-        register(method) { requests, context, _ in
+        register(method, .stream { requests, context, _ in
             let response = try await handler(RequestStream(raw: requests), context)
             return ByteBuffer(bytes: response.serializedBytes())
-        }
+        })
     }
 
-    private mutating func register(_ method: String, _ run: @escaping RPCHandler.Run) {
+    private mutating func register(_ method: String, _ handler: RPCHandler) {
         precondition(handlers[method] == nil, "\(method) is registered twice")
-        handlers[method] = RPCHandler(run: run)
+        handlers[method] = handler
     }
 }
 
-/// A type-erased handler: reads raw request messages, may stream raw responses through
-/// the sink, and returns the single response of a unary or client-streaming call.
-struct RPCHandler: Sendable {
-    typealias Run = @Sendable (RawRequests, ServerContext, ResponseSink) async throws -> ByteBuffer?
-    let run: Run
+/// A type-erased handler. It may stream raw responses through the sink, and returns the
+/// single response of a unary or client-streaming call.
+enum RPCHandler: Sendable {
+    /// Unary and server-streaming: one request message, handed over as it arrives (nil when
+    /// the client ended its requests without sending one). No stream is made for it.
+    case single(@Sendable (ByteBuffer?, ServerContext, ResponseSink) async throws -> ByteBuffer?)
+    /// Client-streaming: the request messages as they arrive.
+    case stream(@Sendable (AsyncStream<ByteBuffer>, ServerContext, ResponseSink) async throws -> ByteBuffer?)
 }
 
-/// The raw request messages of one call, as they arrive.
-struct RawRequests: Sendable {
-    let stream: AsyncStream<ByteBuffer>
-
-    /// Exactly one request message, decoded.
-    func single<Request: ProtoMessage>(_ method: String) async throws -> Request {
-        var iterator = stream.makeAsyncIterator()
-        guard let bytes = await iterator.next() else {
-            try Task.checkCancellation()
-            throw RPCError(.invalidArgument, "\(method) takes one request message; the call sent none")
-        }
-        return try decodeRequest(bytes)
+/// The one request message of a unary or server-streaming call, decoded.
+func decodeSingle<Request: ProtoMessage>(_ bytes: ByteBuffer?, _ method: String) throws -> Request {
+    guard let bytes else {
+        try Task.checkCancellation()
+        throw RPCError(.invalidArgument, "\(method) takes one request message; the call sent none")
     }
+    return try decodeRequest(bytes)
 }
 
 func decodeRequest<Request: ProtoMessage>(_ bytes: ByteBuffer) throws -> Request {
@@ -86,7 +83,7 @@ func decodeRequest<Request: ProtoMessage>(_ bytes: ByteBuffer) throws -> Request
 /// The request messages of a client-streaming call, decoded as they are read.
 public struct RequestStream<Request: ProtoMessage>: AsyncSequence, Sendable {
     public typealias Element = Request
-    let raw: RawRequests
+    let raw: AsyncStream<ByteBuffer>
 
     public struct AsyncIterator: AsyncIteratorProtocol {
         var base: AsyncStream<ByteBuffer>.AsyncIterator
@@ -100,7 +97,7 @@ public struct RequestStream<Request: ProtoMessage>: AsyncSequence, Sendable {
     }
 
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(base: raw.stream.makeAsyncIterator())
+        AsyncIterator(base: raw.makeAsyncIterator())
     }
 }
 

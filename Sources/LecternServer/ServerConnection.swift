@@ -169,18 +169,33 @@ final class ServerConnection: Sendable {
         }
         let deadline = callStart.timeoutMs > 0 ? ContinuousClock.now + .milliseconds(Int64(clamping: callStart.timeoutMs)) : nil
         let context = ServerContext(method: callStart.method, metadata: callStart.metadata, deadline: deadline, peer: peer)
-        let call = ServerCall(id: id, maxBufferedRequests: configuration.maxBufferedRequestMessages)
+        let call = ServerCall(id: id, handler: handler, maxBufferedRequests: configuration.maxBufferedRequestMessages)
         state.withLock { $0.calls[id] = call }
         activity.callStarted(id)
-        call.start { [self] in await run(call, handler, context) }
+        let deadlineTimer = deadline.map { armDeadline($0, call) }
+        switch handler {
+        case .single(let body):
+            // The task starts when the request arrives: no stream to carry one message.
+            call.startOnRequest { [self] request in
+                await run(call, context, deadlineTimer) { sink in try await body(request, context, sink) }
+            }
+        case .stream(let body):
+            call.start { [self] in
+                await run(call, context, deadlineTimer) { sink in try await body(call.requests, context, sink) }
+            }
+        }
         return nil
     }
 
     // MARK: Calls
 
-    private func run(_ call: ServerCall, _ handler: RPCHandler, _ context: ServerContext) async {
+    private func run(
+        _ call: ServerCall, _ context: ServerContext, _ deadlineTimer: Scheduled<Void>?,
+        _ handler: (ResponseSink) async throws -> ByteBuffer?
+    ) async {
         let sink = ResponseSink { [self] messages in
             guard !call.hasEnded else { throw CancellationError() }
+            call.markStreamed()
             if messages.count == 1 {
                 try await outbound.write(Frame(kind: .message, callID: call.id, payload: messages[0]))
             } else {
@@ -191,10 +206,9 @@ final class ServerConnection: Sendable {
         let started = clock.now
         var status = RPCStatusCode.ok
         var failure = ""
-        let deadlineTimer = context.deadline.map { armDeadline($0, call) }
         let outcome: Result<ByteBuffer?, any Error>
         do {
-            outcome = .success(try await handler.run(RawRequests(stream: call.requests), context, sink))
+            outcome = .success(try await handler(sink))
         } catch {
             outcome = .failure(error)
         }
@@ -254,45 +268,90 @@ final class ServerConnection: Sendable {
     }
 
     /// Writes the call's last frames (its response, if any, and CALL_END) unless it ended already.
+    ///
+    /// A call that streamed nothing writes them straight to the channel, in one step on its
+    /// event loop, while the client keeps reading (the channel is writable). A call that
+    /// streamed goes through the outbound writer, behind its earlier messages; so does any
+    /// call while the client is not reading, whose write then waits: a client that stops
+    /// reading holds at most its open calls' responses.
     private func end(_ call: ServerCall, _ callEnd: CallEnd, response: ByteBuffer? = nil) async {
         guard call.markEnded() else { return }
-        var frames: [Frame] = []
-        if let response { frames.append(Frame(kind: .message, callID: call.id, payload: response)) }
-        frames.append(Frame(kind: .callEnd, callID: call.id, message: callEnd))
-        try? await outbound.write(contentsOf: frames)
+        let last = Frame(kind: .callEnd, callID: call.id, message: callEnd)
+        let response = response.map { Frame(kind: .message, callID: call.id, payload: $0) }
+        if !call.streamed, channel.isWritable {
+            let channel = channel
+            channel.eventLoop.execute {
+                if let response { channel.write(response, promise: nil) }
+                channel.writeAndFlush(last, promise: nil)
+            }
+            return
+        }
+        try? await outbound.write(contentsOf: [response, last].compactMap { $0 })
     }
 }
 
 /// One call's task, its request messages, and whether it has ended.
 final class ServerCall: Sendable {
     let id: UInt32
+    /// Client-streaming calls: the request messages, as they arrive. Others get theirs
+    /// through `startOnRequest`, and this stream stays empty.
     let requests: AsyncStream<ByteBuffer>
-    private let continuation: AsyncStream<ByteBuffer>.Continuation
+    private let continuation: AsyncStream<ByteBuffer>.Continuation?
+    /// A single-request call's body, until its request (or the end of requests) arrives.
+    private let waiting = Mutex<(@Sendable (ByteBuffer?) async -> Void)?>(nil)
     private let ended = Atomic<Bool>(false)
+    private let wroteStream = Atomic<Bool>(false)
     private let task = Mutex<Task<Void, Never>?>(nil)
 
-    init(id: UInt32, maxBufferedRequests: Int) {
+    init(id: UInt32, handler: RPCHandler, maxBufferedRequests: Int) {
         self.id = id
-        (requests, continuation) = AsyncStream.makeStream(of: ByteBuffer.self, bufferingPolicy: .bufferingOldest(maxBufferedRequests))
+        switch handler {
+        case .stream:
+            let (stream, continuation) = AsyncStream.makeStream(of: ByteBuffer.self, bufferingPolicy: .bufferingOldest(maxBufferedRequests))
+            (requests, self.continuation) = (stream, continuation)
+        case .single:
+            (requests, continuation) = (AsyncStream { $0.finish() }, nil)
+        }
     }
 
     func start(_ body: @escaping @Sendable () async -> Void) {
         task.withLock { $0 = Task { await body() } }
     }
 
-    /// Queues a request message; false when the handler has too many waiting.
+    /// Starts `body` with the first request message, or with nil when requests end (or
+    /// the call is cancelled) before one arrives.
+    func startOnRequest(_ body: @escaping @Sendable (ByteBuffer?) async -> Void) {
+        waiting.withLock { $0 = body }
+    }
+
+    private func startWaiting(with request: ByteBuffer?) {
+        guard let body = waiting.withLock({ waiting in defer { waiting = nil }; return waiting }) else { return }
+        start { await body(request) }
+    }
+
+    /// Queues a request message; false when the handler has too many waiting. A
+    /// single-request call starts with its first message and ignores any more.
     func deliver(_ message: ByteBuffer) -> Bool {
+        guard let continuation else {
+            startWaiting(with: message)
+            return true
+        }
         switch continuation.yield(message) {
-        case .dropped: false
-        case .enqueued, .terminated: true
-        @unknown default: true
+        case .dropped: return false
+        case .enqueued, .terminated: return true
+        @unknown default: return true
         }
     }
 
-    func finishRequests() { continuation.finish() }
+    func finishRequests() {
+        continuation?.finish()
+        startWaiting(with: nil)
+    }
 
+    /// Ends the requests and cancels the handler (started first if it was waiting, so that
+    /// it ends the call and leaves the connection's books like any other).
     func cancel() {
-        continuation.finish()
+        finishRequests()
         task.withLock { $0?.cancel() }
     }
 
@@ -305,4 +364,8 @@ final class ServerCall: Sendable {
     var passedDeadline: Bool { deadline.load(ordering: .acquiring) }
 
     var hasEnded: Bool { ended.load(ordering: .acquiring) }
+
+    /// The call wrote a response message through the outbound writer; its last frames must follow them there.
+    func markStreamed() { wroteStream.store(true, ordering: .releasing) }
+    var streamed: Bool { wroteStream.load(ordering: .acquiring) }
 }
