@@ -73,14 +73,32 @@ public final class ConsultantService: Sendable {
             reader = try await storage { try await store.reader(id: readerID) }
             guard reader != nil else { throw RPCError(.notFound, "reader_id: no reader \(readerID)") }
         }
-        guard audited else { return (consultant, reader) }
+        if audited { try await recordLook(context, consultant, action, readerID, detail) }
+        return (consultant, reader)
+    }
+
+    /// The audit row of a consultant's call, committed when this returns.
+    private func recordLook(_ context: ServerContext, _ consultant: ConsultantRecord, _ action: String, _ readerID: Int64?, _ detail: String) async throws {
         _ = try await storage {
             try await store.audit(AuditRecord(
                 actorKind: 1, actorID: consultant.id, action: "ConsultantService.\(action)", readerID: readerID ?? 0,
                 peerPID: context.peer.pid, peerUID: context.peer.uid, detail: detail
             ))
         }
-        return (consultant, reader)
+    }
+
+    /// Authorizes a look like `authorize`, then runs `body` while the look's audit row
+    /// commits: the response leaves only once both are done, so no look goes unaudited, and
+    /// a look waits for the longer of the two instead of their sum.
+    func audited<T: Sendable>(
+        _ context: ServerContext, role: ConsultantRole = .viewer, action: String, readerID: Int64?, detail: String = "",
+        _ body: (ConsultantRecord, ReaderRecord?) async throws -> T
+    ) async throws -> T {
+        let (consultant, reader) = try await authorize(context, role: role, action: action, readerID: readerID, audited: false)
+        async let audit: Void = recordLook(context, consultant, action, readerID, detail)
+        let result = try await body(consultant, reader)
+        try await audit
+        return result
     }
 
     private func pageSize(_ size: UInt32) throws -> Int {
@@ -115,22 +133,21 @@ public final class ConsultantService: Sendable {
         validation.length(request.query, "query", 0...254)
         validation.require((0...2).contains(request.status.rawValue), "status", "must be ACTIVE or SUSPENDED, or unspecified")
         try validation.check()
-        let (consultant, _) = try await authorize(
-            context, action: "ListReaders", readerID: nil,
-            detail: "status=\(request.status.rawValue) query=\(request.query) online_only=\(request.onlineOnly)"
-        )
-        let after: Int64 = request.pageToken.isEmpty ? 0 : try pageTokens.position(of: request.pageToken, .readers, owner: consultant.id)
-        let status = Int(request.status.rawValue)
-        let readers: [ReaderRecord]
-        if request.onlineOnly {
-            readers = try await onlineReaders(after: after, status: status, query: request.query, limit: size)
-        } else {
-            readers = try await storage { try await store.readers(afterID: after, status: status, prefix: request.query, limit: size) }
-        }
-        return ListReadersResponse.with {
-            $0.readers = readers.map(message)
-            if readers.count == size, let last = readers.last {
-                $0.nextPageToken = pageTokens.make(.readers, owner: consultant.id, position: last.id)
+        let detail = "status=\(request.status.rawValue) query=\(request.query) online_only=\(request.onlineOnly)"
+        return try await audited(context, action: "ListReaders", readerID: nil, detail: detail) { consultant, _ in
+            let after: Int64 = request.pageToken.isEmpty ? 0 : try pageTokens.position(of: request.pageToken, .readers, owner: consultant.id)
+            let status = Int(request.status.rawValue)
+            let readers: [ReaderRecord]
+            if request.onlineOnly {
+                readers = try await onlineReaders(after: after, status: status, query: request.query, limit: size)
+            } else {
+                readers = try await storage { try await store.readers(afterID: after, status: status, prefix: request.query, limit: size) }
+            }
+            return ListReadersResponse.with {
+                $0.readers = readers.map(message)
+                if readers.count == size, let last = readers.last {
+                    $0.nextPageToken = pageTokens.make(.readers, owner: consultant.id, position: last.id)
+                }
             }
         }
     }
@@ -168,68 +185,72 @@ public final class ConsultantService: Sendable {
     /// others come and go.
     func listActiveReaders(_ request: ListActiveReadersRequest, _ context: ServerContext) async throws -> ListActiveReadersResponse {
         let size = try pageSize(request.pageSize)
-        let (consultant, _) = try await authorize(context, action: "ListActiveReaders", readerID: nil)
-        let offset = request.pageToken.isEmpty ? 0 : Int(try pageTokens.position(of: request.pageToken, .activeReaders, owner: consultant.id))
-        let online = presence.online(nowMs: authenticator.nowMs())
-        let page = online.dropFirst(offset).prefix(size)
-        let records = try await storage { try await store.readers(ids: page.map(\.readerID)) }
-        let names = Dictionary(records.map { ($0.id, $0.displayName) }, uniquingKeysWith: { first, _ in first })
-        var readers: [ActiveReader] = []
-        for entry in page {
-            guard let displayName = names[entry.readerID] else { continue }
-            readers.append(ActiveReader.with {
-                $0.readerID = entry.readerID
-                $0.displayName = displayName
-                $0.lastSeenAtMs = entry.lastSeenAtMs
-                $0.contentID = entry.contentID
-                $0.clientSessions = UInt32(clamping: entry.sessions)
-            })
-        }
-        return ListActiveReadersResponse.with {
-            $0.readers = readers
-            if offset + size < online.count {
-                $0.nextPageToken = pageTokens.make(.activeReaders, owner: consultant.id, position: Int64(offset + size))
+        return try await audited(context, action: "ListActiveReaders", readerID: nil) { consultant, _ in
+            let offset = request.pageToken.isEmpty ? 0 : Int(try pageTokens.position(of: request.pageToken, .activeReaders, owner: consultant.id))
+            let online = presence.online(nowMs: authenticator.nowMs())
+            let page = online.dropFirst(offset).prefix(size)
+            let records = try await storage { try await store.readers(ids: page.map(\.readerID)) }
+            let names = Dictionary(records.map { ($0.id, $0.displayName) }, uniquingKeysWith: { first, _ in first })
+            var readers: [ActiveReader] = []
+            for entry in page {
+                guard let displayName = names[entry.readerID] else { continue }
+                readers.append(ActiveReader.with {
+                    $0.readerID = entry.readerID
+                    $0.displayName = displayName
+                    $0.lastSeenAtMs = entry.lastSeenAtMs
+                    $0.contentID = entry.contentID
+                    $0.clientSessions = UInt32(clamping: entry.sessions)
+                })
+            }
+            return ListActiveReadersResponse.with {
+                $0.readers = readers
+                if offset + size < online.count {
+                    $0.nextPageToken = pageTokens.make(.activeReaders, owner: consultant.id, position: Int64(offset + size))
+                }
             }
         }
     }
 
     func getReader(_ request: GetReaderRequest, _ context: ServerContext) async throws -> GetReaderResponse {
-        let (_, reader) = try await authorize(context, action: "GetReader", readerID: request.readerID)
-        let state = try await storage { try await store.readerState(readerID: request.readerID) }
-        return GetReaderResponse.with {
-            $0.reader = reader.map(message)
-            $0.state = state.map(ReaderService.message)
+        return try await audited(context, action: "GetReader", readerID: request.readerID) { _, reader in
+            let state = try await storage { try await store.readerState(readerID: request.readerID) }
+            return GetReaderResponse.with {
+                $0.reader = reader.map(message)
+                $0.state = state.map(ReaderService.message)
+            }
         }
     }
 
     func listReaderEvents(_ request: ListReaderEventsRequest, _ context: ServerContext) async throws -> ListReaderEventsResponse {
         let size = try pageSize(request.pageSize)
-        let (consultant, _) = try await authorize(context, action: "ListReaderEvents", readerID: request.readerID)
-        let before = try readerPosition(request.pageToken, .readerEvents, consultant: consultant.id, reader: request.readerID).map(Self.int64)
-        let events = try await storage {
-            try await store.events(
-                readerID: request.readerID, beforeID: before, limit: size, sinceMs: request.sinceMs, untilMs: request.untilMs, types: request.types
-            )
-        }
-        return ListReaderEventsResponse.with {
-            $0.events = events.map(ReaderService.message)
-            if events.count == size, let last = events.last {
-                $0.nextPageToken = readerToken(.readerEvents, consultant: consultant.id, reader: request.readerID,
-                                               position: withUnsafeBytes(of: last.id.bigEndian, Array.init))
+        return try await audited(context, action: "ListReaderEvents", readerID: request.readerID) { consultant, _ in
+            let before = try readerPosition(request.pageToken, .readerEvents, consultant: consultant.id, reader: request.readerID).map(Self.int64)
+            let events = try await storage {
+                try await store.events(
+                    readerID: request.readerID, beforeID: before, limit: size, sinceMs: request.sinceMs, untilMs: request.untilMs, types: request.types
+                )
+            }
+            return ListReaderEventsResponse.with {
+                $0.events = events.map(ReaderService.message)
+                if events.count == size, let last = events.last {
+                    $0.nextPageToken = readerToken(.readerEvents, consultant: consultant.id, reader: request.readerID,
+                                                   position: withUnsafeBytes(of: last.id.bigEndian, Array.init))
+                }
             }
         }
     }
 
     func listReaderMilestones(_ request: ListReaderMilestonesRequest, _ context: ServerContext) async throws -> ListReaderMilestonesResponse {
         let size = try pageSize(request.pageSize)
-        let (consultant, _) = try await authorize(context, action: "ListReaderMilestones", readerID: request.readerID)
-        let after = try readerPosition(request.pageToken, .readerMilestones, consultant: consultant.id, reader: request.readerID)
-            .map { String(decoding: $0, as: UTF8.self) } ?? ""
-        let milestones = try await storage { try await store.milestones(readerID: request.readerID, afterContentID: after, limit: size) }
-        return ListReaderMilestonesResponse.with {
-            $0.milestones = milestones.map(ReaderService.message)
-            if milestones.count == size, let last = milestones.last {
-                $0.nextPageToken = readerToken(.readerMilestones, consultant: consultant.id, reader: request.readerID, position: Array(last.contentID.utf8))
+        return try await audited(context, action: "ListReaderMilestones", readerID: request.readerID) { consultant, _ in
+            let after = try readerPosition(request.pageToken, .readerMilestones, consultant: consultant.id, reader: request.readerID)
+                .map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let milestones = try await storage { try await store.milestones(readerID: request.readerID, afterContentID: after, limit: size) }
+            return ListReaderMilestonesResponse.with {
+                $0.milestones = milestones.map(ReaderService.message)
+                if milestones.count == size, let last = milestones.last {
+                    $0.nextPageToken = readerToken(.readerMilestones, consultant: consultant.id, reader: request.readerID, position: Array(last.contentID.utf8))
+                }
             }
         }
     }
@@ -247,14 +268,15 @@ public final class ConsultantService: Sendable {
 
     func listConversation(_ request: ListConversationRequest, _ context: ServerContext) async throws -> ListConversationResponse {
         let size = try pageSize(request.pageSize)
-        let (consultant, _) = try await authorize(context, action: "ListConversation", readerID: request.readerID)
-        let before = try readerPosition(request.pageToken, .conversation, consultant: consultant.id, reader: request.readerID).map(Self.int64)
-        let messages = try await storage { try await store.messages(readerID: request.readerID, beforeID: before, limit: size, unreadOnly: false) }
-        return ListConversationResponse.with {
-            $0.messages = messages.map(ReaderService.message)
-            if messages.count == size, let last = messages.last {
-                $0.nextPageToken = readerToken(.conversation, consultant: consultant.id, reader: request.readerID,
-                                               position: withUnsafeBytes(of: last.id.bigEndian, Array.init))
+        return try await audited(context, action: "ListConversation", readerID: request.readerID) { consultant, _ in
+            let before = try readerPosition(request.pageToken, .conversation, consultant: consultant.id, reader: request.readerID).map(Self.int64)
+            let messages = try await storage { try await store.messages(readerID: request.readerID, beforeID: before, limit: size, unreadOnly: false) }
+            return ListConversationResponse.with {
+                $0.messages = messages.map(ReaderService.message)
+                if messages.count == size, let last = messages.last {
+                    $0.nextPageToken = readerToken(.conversation, consultant: consultant.id, reader: request.readerID,
+                                                   position: withUnsafeBytes(of: last.id.bigEndian, Array.init))
+                }
             }
         }
     }

@@ -101,15 +101,22 @@ extension LecternBench {
         @Option(help: "Readers, each with --events-per-reader events.") var readers = 64
         @Option(help: "Events stored for each reader before the run.") var eventsPerReader = 200
         @Option(help: "Connections the calls are spread over.") var connections = 8
+        @Option(help: "Which reads: both (alternating), state (GetMyState only) or events (ListMyEvents only).")
+        var only = "both"
+
+        func validate() throws {
+            guard Workloads.ReadMix(rawValue: only) != nil else { throw ValidationError("--only must be both, state or events") }
+        }
 
         func run() async throws {
             let (concurrency, connections) = (concurrency, connections)
+            let mix = Workloads.ReadMix(rawValue: only) ?? .both
             try await target.run(
-                "reads", parameters: ["concurrency": "\(concurrency)", "readers": "\(readers)", "connections": "\(connections)"],
+                "reads", parameters: ["concurrency": "\(concurrency)", "readers": "\(readers)", "connections": "\(connections)", "reads": mix.rawValue],
                 readers: readers, consultants: 0, eventsPerReader: eventsPerReader
             ) { accounts, socket, recorder, seconds in
                 let pool = try await Workloads.connect(socket, count: connections)
-                await Workloads.reads(accounts, connections: pool, concurrency: concurrency, seconds: seconds, recorder: recorder)
+                await Workloads.reads(accounts, connections: pool, concurrency: concurrency, seconds: seconds, mix: mix, recorder: recorder)
                 for connection in pool { await connection.close() }
             }
         }

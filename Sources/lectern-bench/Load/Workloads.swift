@@ -75,8 +75,18 @@ enum Workloads {
 
     // MARK: reads
 
-    /// Closed-loop reads: each task alternates GetMyState and a 50-event ListMyEvents page.
-    static func reads(_ accounts: Accounts, connections: [RPCConnection], concurrency: Int, seconds: Double, recorder: Recorder) async {
+    /// Which reads the closed loop makes.
+    enum ReadMix: String, Sendable, CaseIterable {
+        /// Each task alternates GetMyState and a 50-event ListMyEvents page.
+        case both
+        case state
+        case events
+    }
+
+    /// Closed-loop reads: each task makes the reads of `mix`, one after another.
+    static func reads(
+        _ accounts: Accounts, connections: [RPCConnection], concurrency: Int, seconds: Double, mix: ReadMix = .both, recorder: Recorder
+    ) async {
         let end = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
         await withTaskGroup(of: Void.self) { group in
             for n in 0..<concurrency {
@@ -84,10 +94,10 @@ enum Workloads {
                 let reader = accounts.readers[n % accounts.readers.count]
                 let options = CallOptions.bearer(reader.token, timeout: .seconds(30))
                 group.addTask {
-                    var flip = false
+                    var flip = mix == .events
                     while ContinuousClock.now < end {
-                        flip.toggle()
-                        if flip {
+                        if mix == .both { flip.toggle() }
+                        if !flip {
                             await recorder.time(name(getMyState)) {
                                 try await connection.unary(getMyState, GetMyStateRequest(), as: GetMyStateResponse.self, options: options)
                             }
