@@ -10,12 +10,16 @@ public final class AdminService: Sendable {
     private let authenticator: Authenticator
     private let passwordStrength: Credentials.Strength
     private let presence: Presence
+    private let feed: LiveFeed
     private let startedAtMs: Int64
 
-    public init(store: any Store, authenticator: Authenticator, presence: Presence, passwordStrength: Credentials.Strength = .interactive) {
+    public init(
+        store: any Store, authenticator: Authenticator, presence: Presence, feed: LiveFeed, passwordStrength: Credentials.Strength = .interactive
+    ) {
         self.store = store
         self.authenticator = authenticator
         self.presence = presence
+        self.feed = feed
         self.passwordStrength = passwordStrength
         startedAtMs = authenticator.nowMs()
     }
@@ -258,7 +262,13 @@ public final class AdminService: Sendable {
         let reader = try await storage { try await store.setReaderStatus(id: request.readerID, status: request.suspended ? 2 : 1) }
         authenticator.cache.forget(accountKind: 1, accountID: request.readerID)
         guard let reader else { throw RPCError(.notFound, "reader_id: no reader \(request.readerID)") }
+        if request.suspended { takeOffline(request.readerID) }
         return SuspendReaderResponse.with { $0.reader = AuthService.message(reader) }
+    }
+
+    /// A suspended or deleted reader is offline at once, for Watch streams too.
+    private func takeOffline(_ readerID: Int64) {
+        if let change = presence.remove(readerID: readerID, nowMs: authenticator.nowMs()) { feed.publish(change) }
     }
 
     func deleteReader(_ request: DeleteReaderRequest, _ context: ServerContext) async throws -> DeleteReaderResponse {
@@ -266,6 +276,7 @@ public final class AdminService: Sendable {
         let deleted = try await storage { try await store.deleteReader(id: request.readerID) }
         authenticator.cache.forget(accountKind: 1, accountID: request.readerID)
         guard let deleted else { throw RPCError(.notFound, "reader_id: no reader \(request.readerID)") }
+        takeOffline(request.readerID)
         return DeleteReaderResponse.with {
             $0.eventsDeleted = UInt64(deleted.events)
             $0.milestonesDeleted = UInt64(deleted.milestones)

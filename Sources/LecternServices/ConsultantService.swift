@@ -12,15 +12,15 @@ public final class ConsultantService: Sendable {
     private let pageTokens: PageTokens
     private let presence: Presence
     let feed: LiveFeed
-    /// The dashboard's database counts, kept for a second: many consultants refreshing
-    /// their dashboards cost one set of queries a second.
-    private let dashboardCache = Mutex<(stuckAfterMinutes: UInt32, atMs: Int64, counts: DashboardCounts)?>(nil)
+    /// The dashboard's database counts, served from memory.
+    private let dashboardCounts: DashboardCountsCache
 
     public init(store: any Store, authenticator: Authenticator, presence: Presence, feed: LiveFeed) async throws {
         self.store = store
         self.authenticator = authenticator
         self.presence = presence
         self.feed = feed
+        dashboardCounts = DashboardCountsCache(store: store)
         pageTokens = PageTokens(key: try await store.secret(named: "page-tokens", make: PageTokens.newKey))
     }
 
@@ -188,19 +188,14 @@ public final class ConsultantService: Sendable {
         return try await audited(context, action: "ListActiveReaders", readerID: nil) { consultant, _ in
             let offset = request.pageToken.isEmpty ? 0 : Int(try pageTokens.position(of: request.pageToken, .activeReaders, owner: consultant.id))
             let online = presence.online(nowMs: authenticator.nowMs())
-            let page = online.dropFirst(offset).prefix(size)
-            let records = try await storage { try await store.readers(ids: page.map(\.readerID)) }
-            let names = Dictionary(records.map { ($0.id, $0.displayName) }, uniquingKeysWith: { first, _ in first })
-            var readers: [ActiveReader] = []
-            for entry in page {
-                guard let displayName = names[entry.readerID] else { continue }
-                readers.append(ActiveReader.with {
+            let readers = online.dropFirst(offset).prefix(size).map { entry in
+                ActiveReader.with {
                     $0.readerID = entry.readerID
-                    $0.displayName = displayName
+                    $0.displayName = entry.displayName
                     $0.lastSeenAtMs = entry.lastSeenAtMs
                     $0.contentID = entry.contentID
                     $0.clientSessions = UInt32(clamping: entry.sessions)
-                })
+                }
             }
             return ListActiveReadersResponse.with {
                 $0.readers = readers
@@ -289,13 +284,7 @@ public final class ConsultantService: Sendable {
         _ = try await authorize(context, action: "Dashboard", readerID: nil, audited: false)
         let now = nowMs()
         let stuckAfter = request.stuckAfterMinutes == 0 ? 30 : request.stuckAfterMinutes
-        let counts: DashboardCounts
-        if let cached = dashboardCache.withLock({ $0 }), cached.stuckAfterMinutes == stuckAfter, now - cached.atMs < 1_000 {
-            counts = cached.counts
-        } else {
-            counts = try await storage { try await store.dashboardCounts(stuckBeforeMs: now - Int64(stuckAfter) * 60_000) }
-            dashboardCache.withLock { $0 = (stuckAfter, now, counts) }
-        }
+        let counts = try await dashboardCounts.counts(stuckAfterMinutes: stuckAfter, nowMs: now)
         return DashboardResponse.with {
             $0.onlineNow = UInt32(clamping: presence.onlineCount)
             $0.eventsLast5Minutes = UInt64(feed.eventsReceived(windowMs: 5 * 60_000, nowMs: now))

@@ -15,6 +15,9 @@ public final class Presence: Sendable {
         var sessions: [String: Int64]
         var contentID: String
         var lastSeenAtMs: Int64
+        /// Kept from the heartbeat's reader (names do not change), so listing who is online
+        /// reads nothing from the store.
+        var displayName: String
     }
 
     private struct State {
@@ -38,7 +41,7 @@ public final class Presence: Sendable {
     }
 
     /// Records a heartbeat; returns the reader's change to online when it was offline.
-    public func heartbeat(readerID: Int64, clientSession: String, contentID: String = "", nowMs: Int64) -> Change? {
+    public func heartbeat(readerID: Int64, displayName: String = "", clientSession: String, contentID: String = "", nowMs: Int64) -> Change? {
         state.withLock { state in
             state.unsaved[readerID] = nowMs
             if var entry = state.online[readerID] {
@@ -48,8 +51,18 @@ public final class Presence: Sendable {
                 state.online[readerID] = entry
                 return nil
             }
-            state.online[readerID] = Entry(sessions: [clientSession: nowMs], contentID: contentID, lastSeenAtMs: nowMs)
+            state.online[readerID] = Entry(sessions: [clientSession: nowMs], contentID: contentID, lastSeenAtMs: nowMs, displayName: displayName)
             return Change(readerID: readerID, online: true, atMs: nowMs, contentID: contentID)
+        }
+    }
+
+    /// Takes a reader offline at once (suspended or deleted); returns the change when it
+    /// was online.
+    public func remove(readerID: Int64, nowMs: Int64) -> Change? {
+        state.withLock { state in
+            state.unsaved[readerID] = nil
+            guard let entry = state.online.removeValue(forKey: readerID) else { return nil }
+            return Change(readerID: readerID, online: false, atMs: nowMs, contentID: entry.contentID)
         }
     }
 
@@ -83,6 +96,7 @@ public final class Presence: Sendable {
         public var lastSeenAtMs: Int64
         public var sessions: Int
         public var contentID: String
+        public var displayName: String
     }
 
     /// Every reader online now (seen within the window), most recently seen first (then by id).
@@ -91,7 +105,8 @@ public final class Presence: Sendable {
             state.online.filter { nowMs - $0.value.lastSeenAtMs < windowMs }.map { readerID, entry in
                 Online(
                     readerID: readerID, lastSeenAtMs: entry.lastSeenAtMs,
-                    sessions: entry.sessions.values.count { nowMs - $0 < windowMs }, contentID: entry.contentID
+                    sessions: entry.sessions.values.count { nowMs - $0 < windowMs }, contentID: entry.contentID,
+                    displayName: entry.displayName
                 )
             }
         }

@@ -70,7 +70,7 @@ public final class ReaderService: Sendable {
         validation.length(request.contentID, "content_id", 0...256)
         try validation.check()
         let now = nowMs()
-        if let change = presence.heartbeat(readerID: reader.id, clientSession: request.clientSessionID, contentID: request.contentID, nowMs: now) {
+        if let change = presence.heartbeat(readerID: reader.id, displayName: reader.displayName, clientSession: request.clientSessionID, contentID: request.contentID, nowMs: now) {
             feed.publish(change)
         }
         return HeartbeatResponse.with {

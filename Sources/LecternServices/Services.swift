@@ -38,7 +38,8 @@ public struct Services: Sendable {
         readers = try await ReaderService(store: store, authenticator: auth.authenticator, presence: presence, feed: feed)
         consultants = try await ConsultantService(store: store, authenticator: auth.authenticator, presence: presence, feed: feed)
         admin = AdminService(
-            store: store, authenticator: auth.authenticator, presence: presence, passwordStrength: configuration.auth.passwordStrength
+            store: store, authenticator: auth.authenticator, presence: presence, feed: feed,
+            passwordStrength: configuration.auth.passwordStrength
         )
         presenceKeeper = PresenceKeeper(presence: presence, feed: feed, store: store, nowMs: nowMs, logger: logger)
     }

@@ -68,6 +68,26 @@ struct AdminOperationsTests {
         }
     }
 
+    @Test("a suspended or a deleted reader is offline at once: off the active list and off the online count")
+    func suspensionTakesOffline() async throws {
+        try await withTestServer { server in
+            let admin = AdminClient(server.client), readers = ReaderClient(server.client), consultants = ConsultantClient(server.client)
+            let vic = try await viewer(server)
+            let (ada, adaID) = try await reader(server, "ada")
+            let (bob, bobID) = try await reader(server, "bob")
+            let (cy, _) = try await reader(server, "cy")
+            for token in [ada, bob, cy] { _ = try await readers.heartbeat(.with { $0.clientSessionID = "tab" }, options: .bearer(token)) }
+            func active() async throws -> [String] {
+                try await consultants.listActiveReaders(ListActiveReadersRequest(), options: vic).readers.map(\.displayName).sorted()
+            }
+            #expect(try await active() == ["ada", "bob", "cy"])
+            _ = try await admin.suspendReader(.with { $0.readerID = adaID; $0.suspended = true })
+            _ = try await admin.deleteReader(.with { $0.readerID = bobID })
+            #expect(try await active() == ["cy"])
+            #expect(try await consultants.dashboard(DashboardRequest(), options: vic).onlineNow == 1)
+        }
+    }
+
     @Test("a session used a moment ago (so cached) sees logout, suspension, deletion and a role change at once")
     func cachedSessions() async throws {
         try await withTestServer { server in
@@ -221,6 +241,33 @@ struct AdminOperationsTests {
             server.clock.advance(byMs: 61_000)
             let later = try await consultants.dashboard(.with { $0.stuckAfterMinutes = 1 }, options: vic)
             #expect(later.stuckReaders == 1)
+        }
+    }
+
+    @Test("dashboard counts: fresh for a second, then served at once while one refresh runs, never older than 10 s")
+    func dashboardCountsRefresh() async throws {
+        try await withTestServer { server in
+            let consultants = ConsultantClient(server.client), readers = ReaderClient(server.client)
+            let vic = try await viewer(server)
+            let (ada, _) = try await reader(server, "ada")
+            func unread() async throws -> UInt32 { try await consultants.dashboard(DashboardRequest(), options: vic).unreadMessages }
+            #expect(try await unread() == 0)
+            _ = try await readers.sendMessage(.with { $0.body = "one" }, options: .bearer(ada))
+            // Within the second, the counts are the ones just read.
+            #expect(try await unread() == 0)
+            // Past it, the old counts come back at once and a refresh starts; its result follows.
+            server.clock.advance(byMs: 1_500)
+            #expect(try await unread() == 0)
+            var refreshed: UInt32 = 0
+            for _ in 0..<200 where refreshed == 0 {
+                refreshed = try await unread()
+                if refreshed == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            #expect(refreshed == 1)
+            // Counts older than 10 s are never served: the call waits for new ones.
+            _ = try await readers.sendMessage(.with { $0.body = "two" }, options: .bearer(ada))
+            server.clock.advance(byMs: 11_000)
+            #expect(try await unread() == 2)
         }
     }
 
