@@ -82,10 +82,12 @@ struct StoreBenchmark {
             }
             var all: [UInt64] = []
             for try await samples in group { all += samples }
-            return all.sorted()
+            return all
         }
+        // The clock stops before sorting the samples.
         let elapsed = clock.now - start
+        let sorted = latencies.sorted()
         let total = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return Measurement(name: name, operations: latencies.count, seconds: total, latenciesNs: latencies)
+        return Measurement(name: name, operations: sorted.count, seconds: total, latenciesNs: sorted)
     }
 }
