@@ -73,7 +73,7 @@ final class ReadPool: Sendable {
                 guard let context else { return 0 }
                 return Unmanaged<CancelFlag>.fromOpaque(context).takeUnretainedValue().isSet ? 1 : 0
             }, Unmanaged.passUnretained(cancelFlags[index]).toOpaque())
-            let owned = OwnedReadConnection(connection)
+            let owned = HandedOverConnection(connection)
             let thread = Thread { [self] in
                 serve(owned.take(), index: index)
                 finished.signal()
@@ -310,19 +310,5 @@ private final class DirectConnection: @unchecked Sendable {
     /// Waits for a read in progress, then closes the connection.
     func close() {
         lock.withLock { _ in connection = nil }
-    }
-}
-
-/// Hands a connection to its thread.
-private final class OwnedReadConnection: @unchecked Sendable {
-    // @unchecked: written once before the thread starts, taken once by that thread.
-    private var connection: Connection?
-
-    init(_ connection: Connection) { self.connection = connection }
-
-    func take() -> Connection {
-        guard let connection else { preconditionFailure("a read connection was taken twice") }
-        self.connection = nil
-        return connection
     }
 }

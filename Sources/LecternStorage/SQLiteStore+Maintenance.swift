@@ -72,7 +72,7 @@ extension SQLiteStore {
     }
 
     public func checkpoint(_ mode: CheckpointKind) async throws -> CheckpointOutcome {
-        try await writer.exclusive { connection in
+        try await writer.exclusive { [writer] connection in
             var walFrames: Int32 = 0
             var checkpointed: Int32 = 0
             let sqliteMode = switch mode {
@@ -81,7 +81,9 @@ extension SQLiteStore {
             case .restart: SQLITE_CHECKPOINT_RESTART
             case .truncate: SQLITE_CHECKPOINT_TRUNCATE
             }
-            let result = sqlite3_wal_checkpoint_v2(connection.handle, nil, sqliteMode, &walFrames, &checkpointed)
+            let result = writer.whileNoCheckpointRuns {
+                sqlite3_wal_checkpoint_v2(connection.handle, nil, sqliteMode, &walFrames, &checkpointed)
+            }
             guard result == SQLITE_OK || result == SQLITE_BUSY else {
                 throw StorageError.sqlite(result, connection.handle, "checkpoint")
             }

@@ -25,6 +25,11 @@ public final class SQLiteStore: Store {
             try writeConnection.configure(configuration, role: .writer)
             try Migrator.lectern.migrate(writeConnection, nowMs: currentTimeMs())
             let position = try writeConnection.queryFirst(SQL.feedPosition, []) { $0.int64(0) } ?? 0
+            func checkpointConnection() throws -> Connection {
+                let connection = try Connection(path: configuration.path, readOnly: false)
+                try connection.configure(configuration, role: .checkpointer)
+                return connection
+            }
             func readConnections(_ count: Int) throws -> [Connection] {
                 try (0..<count).map { _ in
                     let connection = try Connection(path: configuration.path, readOnly: true)
@@ -34,7 +39,10 @@ public final class SQLiteStore: Store {
             }
             return SQLiteStore(
                 configuration: configuration,
-                writer: WriterQueue(connection: writeConnection, configuration: configuration, position: position),
+                writer: WriterQueue(
+                    connection: writeConnection, checkpointConnection: try checkpointConnection(),
+                    configuration: configuration, position: position
+                ),
                 readers: ReadPool(
                     connections: try readConnections(configuration.readConnections),
                     directConnections: try readConnections(max(0, configuration.directReadConnections))

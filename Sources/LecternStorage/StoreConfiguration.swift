@@ -25,10 +25,10 @@ public struct StoreConfiguration: Sendable {
     public var mmapSizeBytes = 268_435_456
     /// Size the WAL is truncated to after a checkpoint, in bytes; defaults to 64 MiB.
     public var journalSizeLimitBytes = 67_108_864
-    /// WAL pages between the PASSIVE checkpoints SQLite runs at the end of a commit;
-    /// defaults to 4,096 (16 MiB of 4 KiB pages). SQLite's own default, 1,000, costs group
-    /// commit a quarter of its ingest rate (BENCHMARKS.md); larger values trade rarer,
-    /// longer commit stalls for throughput.
+    /// WAL pages after a commit that start a PASSIVE checkpoint on the checkpointer's own
+    /// thread; defaults to 4,096 (16 MiB of 4 KiB pages). Group commit writes many small
+    /// transactions that dirty the same index pages, and a page written to the WAL ten
+    /// times between checkpoints is copied to the database once.
     public var walAutocheckpointPages = 4_096
     /// When the WAL passes this size, in bytes, the writer runs `wal_checkpoint(TRUNCATE)`
     /// after its commit; defaults to 256 MiB.

@@ -34,13 +34,19 @@ final class WriterQueue: Sendable {
     /// The last feed position committed and handed to subscribers.
     private let committed: Atomic<Int64>
 
-    /// Starts the writer thread, which takes ownership of `connection`; `position` is the
-    /// highest feed position the database has given.
-    init(connection: Connection, configuration: StoreConfiguration, position: Int64) {
+    /// Runs the PASSIVE checkpoints the WAL hook asks for, off the writer's path.
+    private let checkpointer: Checkpointer
+
+    /// Starts the writer thread, which takes ownership of `connection`, and the
+    /// checkpointer, which takes `checkpointConnection`; `position` is the highest feed
+    /// position the database has given.
+    init(connection: Connection, checkpointConnection: Connection, configuration: StoreConfiguration, position: Int64) {
         self.configuration = configuration
         givenPosition = position
         committed = Atomic(position)
-        let owned = OwnedConnection(connection)
+        checkpointer = Checkpointer(connection: checkpointConnection, pages: configuration.walAutocheckpointPages, statistics: statistics)
+        checkpointer.watch(connection)
+        let owned = HandedOverConnection(connection)
         let thread = Thread { [self] in
             runLoop(owned.take())
             finished.signal()
@@ -103,6 +109,13 @@ final class WriterQueue: Sendable {
         guard !alreadyClosed else { return }
         wakeUp.signal()
         finished.wait()
+        checkpointer.close()
+    }
+
+    /// Runs `body` (a checkpoint on the write connection) when no background checkpoint
+    /// runs: SQLite runs one checkpoint at a time and would answer the other SQLITE_BUSY.
+    func whileNoCheckpointRuns<T>(_ body: () throws -> T) rethrows -> T {
+        try checkpointer.lock.withLock { _ in try body() }
     }
 
     // MARK: The writer thread
@@ -241,7 +254,9 @@ final class WriterQueue: Sendable {
         lastTruncateAttempt = now
         sqlite3_busy_timeout(connection.handle, 100)
         defer { sqlite3_busy_timeout(connection.handle, Int32(configuration.busyTimeoutMs)) }
-        let result = sqlite3_wal_checkpoint_v2(connection.handle, nil, SQLITE_CHECKPOINT_TRUNCATE, nil, nil)
+        let result = whileNoCheckpointRuns {
+            sqlite3_wal_checkpoint_v2(connection.handle, nil, SQLITE_CHECKPOINT_TRUNCATE, nil, nil)
+        }
         if result == SQLITE_OK {
             lastTruncateAttempt = nil
             statistics.recordAutomaticCheckpoint()
@@ -254,19 +269,6 @@ func currentTimeMs() -> Int64 {
     Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
 }
 
-/// Hands a connection to the writer thread.
-private final class OwnedConnection: @unchecked Sendable {
-    // @unchecked: written once before the thread starts, taken once by that thread.
-    private var connection: Connection?
-
-    init(_ connection: Connection) { self.connection = connection }
-
-    func take() -> Connection {
-        guard let connection else { preconditionFailure("the writer connection was taken twice") }
-        self.connection = nil
-        return connection
-    }
-}
 
 // MARK: Jobs
 

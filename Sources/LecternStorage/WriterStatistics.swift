@@ -13,6 +13,7 @@ final class WriterStatistics: Sendable {
         var commands: UInt64 = 0
         var automaticCheckpoints: UInt64 = 0
         var retriedBatches: UInt64 = 0
+        var backgroundCheckpoints: UInt64 = 0
     }
 
     private let state = Mutex(State())
@@ -33,6 +34,10 @@ final class WriterStatistics: Sendable {
         }
     }
 
+    func recordBackgroundCheckpoint() {
+        state.withLock { $0.backgroundCheckpoints += 1 }
+    }
+
     func recordRetriedBatch() {
         state.withLock { $0.retriedBatches += 1 }
     }
@@ -48,6 +53,7 @@ final class WriterStatistics: Sendable {
                 commands: state.commands,
                 automaticCheckpoints: state.automaticCheckpoints,
                 retriedBatches: state.retriedBatches,
+                backgroundCheckpoints: state.backgroundCheckpoints,
                 batchSize: Distribution(state.batchSizes.map(Double.init)),
                 commitMicroseconds: Distribution(state.commitMicroseconds)
             )

@@ -198,6 +198,27 @@ struct SQLiteStoreTests {
         }
     }
 
+    @Test("past its page threshold the WAL is checkpointed by the checkpointer's thread, not by a commit")
+    func backgroundCheckpoint() async throws {
+        try await withTemporaryStore({ $0.walAutocheckpointPages = 8 }) { store, path in
+            let reader = try await store.makeReader()
+            for batch in 0..<10 {
+                _ = try await store.appendEvents(readerID: reader.id, (1...20).map { event("s\(batch)", $0) })
+            }
+            var checkpoints: UInt64 = 0
+            for _ in 0..<500 where checkpoints == 0 {
+                checkpoints = try await store.stats().writer.backgroundCheckpoints
+                if checkpoints == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            #expect(checkpoints > 0)
+            // An explicit checkpoint waits for a background one instead of failing busy.
+            let outcome = try await store.checkpoint(.truncate)
+            #expect(!outcome.busy)
+            #expect(try await store.events(readerID: reader.id, beforeID: nil, limit: 500).count == 200)
+            #expect(try await store.integrityCheck() == ["ok"])
+        }
+    }
+
     @Test("the WAL is truncated automatically once it passes its threshold")
     func automaticCheckpoint() async throws {
         try await withTemporaryStore({ $0.walTruncateThresholdBytes = 64 * 1024 }) { store, path in

@@ -24,6 +24,8 @@ public struct WriterStats: Sendable, Hashable {
     public var automaticCheckpoints: UInt64
     /// Batches run a second time, each command in its own savepoint, because one failed.
     public var retriedBatches: UInt64 = 0
+    /// PASSIVE checkpoints run by the checkpointer's thread.
+    public var backgroundCheckpoints: UInt64 = 0
     /// Commands per batch over the recent batches.
     public var batchSize: Distribution
     /// Time from BEGIN to the end of COMMIT, in microseconds, over the recent batches.

@@ -97,10 +97,8 @@ final class Connection {
             // Bounds the WAL file left after a checkpoint, so one burst does not keep the
             // disk space (https://www.sqlite.org/pragma.html#pragma_journal_size_limit).
             pragmas.append("PRAGMA journal_size_limit = \(configuration.journalSizeLimitBytes)")
-            // Checkpoint every N WAL pages instead of SQLite's 1,000: group commit writes many
-            // small transactions that dirty the same index pages, and a page written to the
-            // WAL ten times between checkpoints is copied to the database once.
-            pragmas.append("PRAGMA wal_autocheckpoint = \(configuration.walAutocheckpointPages)")
+            // No automatic checkpoint inside a commit: the writer's WAL hook asks the
+            // Checkpointer's thread for one instead (WriterQueue), so no write waits for it.
         }
         // What a commit promises; see DurabilityMode for NORMAL versus FULL in WAL mode.
         pragmas.append("PRAGMA synchronous = \(configuration.durability.synchronousPragma)")
@@ -116,6 +114,10 @@ final class Connection {
             // A read connection refuses to write, whatever a query says.
             pragmas.append("PRAGMA query_only = ON")
         }
+        if role == .checkpointer {
+            // It only copies WAL pages into the database; it runs no statement.
+            pragmas.append("PRAGMA query_only = ON")
+        }
         for pragma in pragmas { try execute(pragma) }
         // Waits this long for a lock instead of failing with SQLITE_BUSY: only a checkpoint
         // or a backup ever competes with the single writer.
@@ -125,6 +127,8 @@ final class Connection {
     enum Role {
         case writer
         case reader
+        /// The background checkpointer's connection.
+        case checkpointer
     }
 }
 
@@ -135,4 +139,19 @@ struct Interrupter: @unchecked Sendable {
     let handle: OpaquePointer
 
     func interrupt() { sqlite3_interrupt(handle) }
+}
+
+/// Hands a connection to the thread that will own it (the writer, a pool thread, the
+/// checkpointer).
+final class HandedOverConnection: @unchecked Sendable {
+    // @unchecked: written once before the thread starts, taken once by that thread.
+    private var connection: Connection?
+
+    init(_ connection: Connection) { self.connection = connection }
+
+    func take() -> Connection {
+        guard let connection else { preconditionFailure("a connection was taken twice") }
+        self.connection = nil
+        return connection
+    }
 }

@@ -1,0 +1,76 @@
+import CSQLite
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Runs the PASSIVE checkpoints that SQLite would otherwise run at the end of a commit, on a
+/// thread and connection of their own, so that no write waits while WAL pages are copied
+/// into the database.
+///
+/// SQLite's automatic checkpoint runs inside the committing connection: every
+/// `walAutocheckpointPages` WAL pages, one commit copies them all (tens of milliseconds on
+/// a large file) while every write queued behind it waits. Here the writer's WAL hook only
+/// asks for a checkpoint, and this thread runs it while the writer goes on committing. Only
+/// one checkpoint runs at a time in SQLite: the writer's own (a TRUNCATE, or one asked for
+/// through `Store.checkpoint`) take `lock` too.
+final class Checkpointer: Sendable {
+    /// Held by whichever thread runs a checkpoint.
+    let lock = Mutex(())
+    private let requested = Atomic<Bool>(false)
+    private let closed = Atomic<Bool>(false)
+    private let wake = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    private let statistics: WriterStatistics
+    /// WAL pages after a commit that ask for a checkpoint.
+    let pages: Int32
+
+    /// Starts the thread, which takes ownership of `connection`.
+    init(connection: Connection, pages: Int, statistics: WriterStatistics) {
+        self.statistics = statistics
+        self.pages = Int32(clamping: max(1, pages))
+        let owned = HandedOverConnection(connection)
+        let thread = Thread { [self] in
+            run(owned.take())
+            finished.signal()
+        }
+        thread.name = "lectern.checkpointer"
+        thread.start()
+    }
+
+    /// Asks for a checkpoint; returns at once. Requests made while one runs are one more.
+    func request() {
+        if !requested.exchange(true, ordering: .acquiringAndReleasing) { wake.signal() }
+    }
+
+    /// Lets a running checkpoint finish, then stops the thread and closes its connection.
+    func close() {
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        wake.signal()
+        finished.wait()
+    }
+
+    private func run(_ connection: Connection) {
+        while true {
+            wake.wait()
+            if closed.load(ordering: .acquiring) { return }
+            requested.store(false, ordering: .releasing)
+            let result = lock.withLock { _ in
+                sqlite3_wal_checkpoint_v2(connection.handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+            }
+            if result == SQLITE_OK { statistics.recordBackgroundCheckpoint() }
+        }
+    }
+
+    /// Registers the WAL hook on the write connection: after each commit that leaves the WAL
+    /// with `pages` pages or more, a checkpoint is requested. This replaces SQLite's
+    /// automatic checkpoint on that connection (both are the same hook). The checkpointer
+    /// must outlive the connection: the hook holds it unretained.
+    func watch(_ writeConnection: Connection) {
+        sqlite3_wal_hook(writeConnection.handle, { context, _, _, pages in
+            guard let context else { return SQLITE_OK }
+            let checkpointer = Unmanaged<Checkpointer>.fromOpaque(context).takeUnretainedValue()
+            if pages >= checkpointer.pages { checkpointer.request() }
+            return SQLITE_OK
+        }, Unmanaged.passUnretained(self).toOpaque())
+    }
+}
