@@ -4,15 +4,16 @@ import Foundation
 import Synchronization
 
 /// Runs the PASSIVE checkpoints that SQLite would otherwise run at the end of a commit, on a
-/// thread and connection of their own, so that no write waits while WAL pages are copied
-/// into the database.
+/// thread and connection of their own while the writer is not saturated, so that no write
+/// waits while WAL pages are copied into the database.
 ///
 /// SQLite's automatic checkpoint runs inside the committing connection: every
 /// `walAutocheckpointPages` WAL pages, one commit copies them all (tens of milliseconds on
 /// a large file) while every write queued behind it waits. Here the writer's WAL hook only
-/// asks for a checkpoint, and this thread runs it while the writer goes on committing. Only
-/// one checkpoint runs at a time in SQLite: the writer's own (a TRUNCATE, or one asked for
-/// through `Store.checkpoint`) take `lock` too.
+/// records the WAL's size, and after each batch the writer asks this thread for a
+/// checkpoint and goes on committing; saturated, it checkpoints itself
+/// (`checkpointIfDue`). Only one checkpoint runs at a time in SQLite: the writer's own (a
+/// TRUNCATE, or one asked for through `Store.checkpoint`) take `lock` too.
 final class Checkpointer: Sendable {
     /// Held by whichever thread runs a checkpoint.
     let lock = Mutex(())
@@ -61,16 +62,42 @@ final class Checkpointer: Sendable {
         }
     }
 
-    /// Registers the WAL hook on the write connection: after each commit that leaves the WAL
-    /// with `pages` pages or more, a checkpoint is requested. This replaces SQLite's
-    /// automatic checkpoint on that connection (both are the same hook). The checkpointer
-    /// must outlive the connection: the hook holds it unretained.
+    /// Registers the WAL hook on the write connection, which records the WAL's size after
+    /// each commit. It replaces SQLite's automatic checkpoint on that connection (both are
+    /// the same hook). The checkpointer must outlive the connection: the hook holds it
+    /// unretained.
     func watch(_ writeConnection: Connection) {
         sqlite3_wal_hook(writeConnection.handle, { context, _, _, pages in
             guard let context else { return SQLITE_OK }
-            let checkpointer = Unmanaged<Checkpointer>.fromOpaque(context).takeUnretainedValue()
-            if pages >= checkpointer.pages { checkpointer.request() }
+            Unmanaged<Checkpointer>.fromOpaque(context).takeUnretainedValue().walPages.store(pages, ordering: .relaxed)
             return SQLITE_OK
         }, Unmanaged.passUnretained(self).toOpaque())
     }
+
+    /// WAL pages after the last commit, as the hook saw them.
+    private let walPages = Atomic<Int32>(0)
+
+    /// Called by the writer after each batch: once the WAL holds `pages` pages, checkpoints.
+    ///
+    /// With few writes waiting, the checkpointer's thread does it while the writer goes on.
+    /// With `busyQueueDepth` or more (the writer saturated: the writer passes the larger of
+    /// the batch it just committed and the queue), the writer does it
+    /// itself, between batches, as SQLite would: a background checkpoint could not catch up
+    /// with a WAL that grows with every commit (the WAL only starts over once a checkpoint
+    /// copied all of it), and on two cores it takes CPU from the writer.
+    func checkpointIfDue(on writeConnection: Connection, writesWaiting: Int) {
+        guard walPages.load(ordering: .relaxed) >= pages else { return }
+        guard writesWaiting >= busyQueueDepth else {
+            request()
+            return
+        }
+        let result = lock.withLockIfAvailable { _ in
+            sqlite3_wal_checkpoint_v2(writeConnection.handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+        }
+        if result == SQLITE_OK { statistics.recordWriterCheckpoint() }
+    }
+
+    /// Writes waiting past which the writer checkpoints itself.
+    let busyQueueDepth = 64
 }
+

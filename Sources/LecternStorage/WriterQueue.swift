@@ -193,6 +193,8 @@ final class WriterQueue: Sendable {
             for subscriber in subscribers { subscriber(batch) }
             committed.store(context.position, ordering: .releasing)
         }
+        // Saturated: the batch just committed, or what waits for the next, is large.
+        checkpointer.checkpointIfDue(on: connection, writesWaiting: max(batch.count, queueDepth))
         checkpointIfWALTooLarge(connection)
     }
 

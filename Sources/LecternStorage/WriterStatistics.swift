@@ -14,6 +14,7 @@ final class WriterStatistics: Sendable {
         var automaticCheckpoints: UInt64 = 0
         var retriedBatches: UInt64 = 0
         var backgroundCheckpoints: UInt64 = 0
+        var writerCheckpoints: UInt64 = 0
     }
 
     private let state = Mutex(State())
@@ -38,6 +39,10 @@ final class WriterStatistics: Sendable {
         state.withLock { $0.backgroundCheckpoints += 1 }
     }
 
+    func recordWriterCheckpoint() {
+        state.withLock { $0.writerCheckpoints += 1 }
+    }
+
     func recordRetriedBatch() {
         state.withLock { $0.retriedBatches += 1 }
     }
@@ -54,6 +59,7 @@ final class WriterStatistics: Sendable {
                 automaticCheckpoints: state.automaticCheckpoints,
                 retriedBatches: state.retriedBatches,
                 backgroundCheckpoints: state.backgroundCheckpoints,
+                writerCheckpoints: state.writerCheckpoints,
                 batchSize: Distribution(state.batchSizes.map(Double.init)),
                 commitMicroseconds: Distribution(state.commitMicroseconds)
             )

@@ -26,6 +26,8 @@ public struct WriterStats: Sendable, Hashable {
     public var retriedBatches: UInt64 = 0
     /// PASSIVE checkpoints run by the checkpointer's thread.
     public var backgroundCheckpoints: UInt64 = 0
+    /// PASSIVE checkpoints run by the writer itself between batches, while saturated.
+    public var writerCheckpoints: UInt64 = 0
     /// Commands per batch over the recent batches.
     public var batchSize: Distribution
     /// Time from BEGIN to the end of COMMIT, in microseconds, over the recent batches.
