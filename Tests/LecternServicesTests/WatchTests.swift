@@ -77,7 +77,14 @@ struct WatchTests {
             server.services.presenceKeeper.sweep()
             guard case .presence(let offline)? = try await all.next()?.update else { Issue.record("no offline change"); return }
             #expect(offline.readerID == adaID && !offline.online)
-            _ = bobID
+
+            // A suspended reader goes offline at once, without waiting for the window.
+            _ = try await readers.heartbeat(.with { $0.clientSessionID = "phone" }, options: bob)
+            guard case .presence(let online)? = try await all.next()?.update else { Issue.record("no online change"); return }
+            #expect(online.readerID == bobID && online.online)
+            _ = try await AdminClient(server.client).suspendReader(.with { $0.readerID = bobID; $0.suspended = true })
+            guard case .presence(let suspended)? = try await all.next()?.update else { Issue.record("no offline change"); return }
+            #expect(suspended.readerID == bobID && !suspended.online)
         }
     }
 
