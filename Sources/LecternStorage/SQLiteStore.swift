@@ -76,7 +76,8 @@ public final class SQLiteStore: Store {
         try await readers.read(deadline: StoreDeadline.current, body)
     }
 
-    /// A read of one row by its key: on the caller's thread when a direct connection is free.
+    /// A read of one row by its key, in one statement: on the caller's thread when a direct
+    /// connection is free.
     func pointRead<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
         try await readers.pointRead(deadline: StoreDeadline.current, body)
     }
