@@ -17,13 +17,16 @@ public final class SQLiteStore: Store {
 
     /// Opens (or creates) the database, brings its schema up to date and starts the
     /// writer and the read pool. Runs off the cooperative thread pool.
+    /// - Parameter willMigrate: told of each migration (version, name) before it runs.
     /// - Throws: `incompatibleSchema` for a database this build must not touch.
-    public static func open(_ configuration: StoreConfiguration) async throws -> SQLiteStore {
+    public static func open(
+        _ configuration: StoreConfiguration, willMigrate: @escaping @Sendable (Int, String) -> Void = { _, _ in }
+    ) async throws -> SQLiteStore {
         precondition(configuration.readConnections > 0, "a store needs at least one read connection")
         return try await onBackgroundQueue {
             let writeConnection = try Connection(path: configuration.path, readOnly: false)
             try writeConnection.configure(configuration, role: .writer)
-            try Migrator.lectern.migrate(writeConnection, nowMs: currentTimeMs())
+            try Migrator.lectern.migrate(writeConnection, nowMs: currentTimeMs()) { willMigrate($0.version, $0.name) }
             let position = try writeConnection.queryFirst(SQL.feedPosition, []) { $0.int64(0) } ?? 0
             func checkpointConnection() throws -> Connection {
                 let connection = try Connection(path: configuration.path, readOnly: false)

@@ -67,7 +67,11 @@ struct Lecternd: AsyncParsableCommand {
         var storeConfiguration = StoreConfiguration(path: database)
         storeConfiguration.durability = durabilityMode
         storeConfiguration.readConnections = readConnections
-        let store = try await SQLiteStore.open(storeConfiguration)
+        logger.info("opening the database", metadata: ["database": "\(database)"])
+        let store = try await SQLiteStore.open(storeConfiguration) { version, name in
+            // A migration may rewrite a table: minutes on a large database, before the socket opens.
+            logger.notice("applying schema migration", metadata: ["version": "\(version)", "name": "\(name)"])
+        }
 
         var serverConfiguration = RPCServerConfiguration(socketPath: socket)
         serverConfiguration.socketMode = mode

@@ -9,7 +9,11 @@ struct Migrator {
     /// Applies the migrations `connection` lacks, up to `target` (the latest by default).
     /// - Throws: `incompatibleSchema` when the database records a migration this build
     ///   does not know (made by a newer Lectern) or one whose checksum differs.
-    func migrate(_ connection: Connection, upTo target: Int? = nil, nowMs: Int64) throws(StorageError) {
+    /// - Parameter willApply: told of each migration just before it runs (some rewrite a
+    ///   table, which takes minutes on a large database).
+    func migrate(
+        _ connection: Connection, upTo target: Int? = nil, nowMs: Int64, willApply: (Migration) -> Void = { _ in }
+    ) throws(StorageError) {
         try connection.execute("""
             CREATE TABLE IF NOT EXISTS schema_migrations (
               version INTEGER PRIMARY KEY,
@@ -37,6 +41,7 @@ struct Migrator {
         }
         let appliedVersions = Set(applied.map(\.version))
         for migration in migrations where !appliedVersions.contains(migration.version) && migration.version <= (target ?? latestVersion) {
+            willApply(migration)
             try connection.execute("BEGIN IMMEDIATE")
             do {
                 try connection.execute(migration.sql)
