@@ -87,18 +87,33 @@ public final class ConsultantService: Sendable {
         }
     }
 
-    /// Authorizes a look like `authorize`, then runs `body` while the look's audit row
-    /// commits: the response leaves only once both are done, so no look goes unaudited, and
-    /// a look waits for the longer of the two instead of their sum.
+    /// Authorizes a look and runs `body` while the named reader is looked up and the look's
+    /// audit row commits, in that order. The response leaves only once all are done, so no
+    /// look goes unaudited and a missing reader is NOT_FOUND with no audit row; a look waits
+    /// for the longer of its read and the lookup plus the audit, not for their sum (on a
+    /// large database each may be a random read from disk).
+    /// - Returns: `body`'s value and the reader the request names.
     func audited<T: Sendable>(
         _ context: ServerContext, role: ConsultantRole = .viewer, action: String, readerID: Int64?, detail: String = "",
-        _ body: (ConsultantRecord, ReaderRecord?) async throws -> T
-    ) async throws -> T {
-        let (consultant, reader) = try await authorize(context, role: role, action: action, readerID: readerID, audited: false)
-        async let audit: Void = recordLook(context, consultant, action, readerID, detail)
-        let result = try await body(consultant, reader)
-        try await audit
-        return result
+        _ body: (ConsultantRecord) async throws -> T
+    ) async throws -> (value: T, reader: ReaderRecord?) {
+        let (consultant, _) = try await authorize(context, role: role, action: action, readerID: nil, audited: false)
+        if let readerID, readerID <= 0 { throw RPCError(.invalidArgument, "reader_id: must be a reader's id") }
+        async let looked: ReaderRecord? = lookUpAndRecord(context, consultant, action, readerID, detail)
+        let value = try await body(consultant)
+        return (value, try await looked)
+    }
+
+    private func lookUpAndRecord(
+        _ context: ServerContext, _ consultant: ConsultantRecord, _ action: String, _ readerID: Int64?, _ detail: String
+    ) async throws -> ReaderRecord? {
+        var reader: ReaderRecord?
+        if let readerID {
+            reader = try await storage { try await store.reader(id: readerID) }
+            guard reader != nil else { throw RPCError(.notFound, "reader_id: no reader \(readerID)") }
+        }
+        try await recordLook(context, consultant, action, readerID, detail)
+        return reader
     }
 
     private func pageSize(_ size: UInt32) throws -> Int {
@@ -134,7 +149,7 @@ public final class ConsultantService: Sendable {
         validation.require((0...2).contains(request.status.rawValue), "status", "must be ACTIVE or SUSPENDED, or unspecified")
         try validation.check()
         let detail = "status=\(request.status.rawValue) query=\(request.query) online_only=\(request.onlineOnly)"
-        return try await audited(context, action: "ListReaders", readerID: nil, detail: detail) { consultant, _ in
+        return try await audited(context, action: "ListReaders", readerID: nil, detail: detail) { consultant in
             let after: Int64 = request.pageToken.isEmpty ? 0 : try pageTokens.position(of: request.pageToken, .readers, owner: consultant.id)
             let status = Int(request.status.rawValue)
             let readers: [ReaderRecord]
@@ -149,7 +164,7 @@ public final class ConsultantService: Sendable {
                     $0.nextPageToken = pageTokens.make(.readers, owner: consultant.id, position: last.id)
                 }
             }
-        }
+        }.value
     }
 
     /// A reader as consultants see it: with its presence, and its last-seen time from
@@ -185,7 +200,7 @@ public final class ConsultantService: Sendable {
     /// others come and go.
     func listActiveReaders(_ request: ListActiveReadersRequest, _ context: ServerContext) async throws -> ListActiveReadersResponse {
         let size = try pageSize(request.pageSize)
-        return try await audited(context, action: "ListActiveReaders", readerID: nil) { consultant, _ in
+        return try await audited(context, action: "ListActiveReaders", readerID: nil) { consultant in
             let offset = request.pageToken.isEmpty ? 0 : Int(try pageTokens.position(of: request.pageToken, .activeReaders, owner: consultant.id))
             let online = presence.online(nowMs: authenticator.nowMs())
             let readers = online.dropFirst(offset).prefix(size).map { entry in
@@ -203,22 +218,22 @@ public final class ConsultantService: Sendable {
                     $0.nextPageToken = pageTokens.make(.activeReaders, owner: consultant.id, position: Int64(offset + size))
                 }
             }
-        }
+        }.value
     }
 
     func getReader(_ request: GetReaderRequest, _ context: ServerContext) async throws -> GetReaderResponse {
-        return try await audited(context, action: "GetReader", readerID: request.readerID) { _, reader in
-            let state = try await storage { try await store.readerState(readerID: request.readerID) }
-            return GetReaderResponse.with {
-                $0.reader = reader.map(message)
-                $0.state = state.map(ReaderService.message)
-            }
+        let (state, reader) = try await audited(context, action: "GetReader", readerID: request.readerID) { _ in
+            try await storage { try await store.readerState(readerID: request.readerID) }
+        }
+        return GetReaderResponse.with {
+            $0.reader = reader.map(message)
+            $0.state = state.map(ReaderService.message)
         }
     }
 
     func listReaderEvents(_ request: ListReaderEventsRequest, _ context: ServerContext) async throws -> ListReaderEventsResponse {
         let size = try pageSize(request.pageSize)
-        return try await audited(context, action: "ListReaderEvents", readerID: request.readerID) { consultant, _ in
+        return try await audited(context, action: "ListReaderEvents", readerID: request.readerID) { consultant in
             let before = try readerPosition(request.pageToken, .readerEvents, consultant: consultant.id, reader: request.readerID).map(Self.int64)
             let events = try await storage {
                 try await store.events(
@@ -232,12 +247,12 @@ public final class ConsultantService: Sendable {
                                                    position: withUnsafeBytes(of: last.id.bigEndian, Array.init))
                 }
             }
-        }
+        }.value
     }
 
     func listReaderMilestones(_ request: ListReaderMilestonesRequest, _ context: ServerContext) async throws -> ListReaderMilestonesResponse {
         let size = try pageSize(request.pageSize)
-        return try await audited(context, action: "ListReaderMilestones", readerID: request.readerID) { consultant, _ in
+        return try await audited(context, action: "ListReaderMilestones", readerID: request.readerID) { consultant in
             let after = try readerPosition(request.pageToken, .readerMilestones, consultant: consultant.id, reader: request.readerID)
                 .map { String(decoding: $0, as: UTF8.self) } ?? ""
             let milestones = try await storage { try await store.milestones(readerID: request.readerID, afterContentID: after, limit: size) }
@@ -247,7 +262,7 @@ public final class ConsultantService: Sendable {
                     $0.nextPageToken = readerToken(.readerMilestones, consultant: consultant.id, reader: request.readerID, position: Array(last.contentID.utf8))
                 }
             }
-        }
+        }.value
     }
 
     func sendMessage(_ request: SendMessageToReaderRequest, _ context: ServerContext) async throws -> SendMessageToReaderResponse {
@@ -263,7 +278,7 @@ public final class ConsultantService: Sendable {
 
     func listConversation(_ request: ListConversationRequest, _ context: ServerContext) async throws -> ListConversationResponse {
         let size = try pageSize(request.pageSize)
-        return try await audited(context, action: "ListConversation", readerID: request.readerID) { consultant, _ in
+        return try await audited(context, action: "ListConversation", readerID: request.readerID) { consultant in
             let before = try readerPosition(request.pageToken, .conversation, consultant: consultant.id, reader: request.readerID).map(Self.int64)
             let messages = try await storage { try await store.messages(readerID: request.readerID, beforeID: before, limit: size, unreadOnly: false) }
             return ListConversationResponse.with {
@@ -273,7 +288,7 @@ public final class ConsultantService: Sendable {
                                                    position: withUnsafeBytes(of: last.id.bigEndian, Array.init))
                 }
             }
-        }
+        }.value
     }
 
     /// Figures for the consultants' dashboard. Not audited: it shows counts, no reader's data.

@@ -40,6 +40,9 @@ struct ConsultantServiceTests {
             let (_, bobID) = try await reader(auth, "bob")
             #expect(await status { _ = try await consultants.listReaderEvents(.with { $0.readerID = bobID; $0.pageToken = page.nextPageToken }, options: viewer) } == .invalidArgument)
             #expect(await status { _ = try await consultants.getReader(.with { $0.readerID = 999_999 }, options: viewer) } == .notFound)
+            #expect(await status { _ = try await consultants.listReaderEvents(.with { $0.readerID = 999_999 }, options: viewer) } == .notFound)
+            // A look at no reader is refused before its audit row is written.
+            #expect(try await store.auditEntries(AuditFilter(readerID: 999_999), beforeID: nil, limit: 10).isEmpty)
         }
     }
 
