@@ -65,6 +65,32 @@ struct WriterQueueTests {
         }
     }
 
+    @Test("a saturated writer (a batch of 64 or more) checkpoints itself between batches instead of asking the checkpointer")
+    func saturatedWriterCheckpointsItself() async throws {
+        try await withTemporaryStore({ $0.walAutocheckpointPages = 8 }) { store, _ in
+            let reader = try await store.makeReader()
+            let gate = Gate(), started = Gate()
+            let blocker = blockWriter(store, until: gate, started: started)
+            await started.passed()
+            let before = store.writer.statistics.snapshot
+            let writes = (1...100).map { sequence in
+                Task { try await store.appendEvents(readerID: reader.id, [event("busy", UInt64(sequence))]) }
+            }
+            try await waitForQueue(store, depth: 100)
+            gate.open()
+            try await blocker.value
+            for write in writes { #expect(try await write.value.count == 1) }
+            // Callers are resumed first; the checkpoint follows on the writer thread.
+            var checkpoints = store.writer.statistics.snapshot.writerCheckpoints
+            for _ in 0..<500 where checkpoints == before.writerCheckpoints {
+                try await Task.sleep(for: .milliseconds(10))
+                checkpoints = store.writer.statistics.snapshot.writerCheckpoints
+            }
+            #expect(checkpoints > before.writerCheckpoints)
+            #expect(try await store.readerState(readerID: reader.id)?.eventCount == 100)
+        }
+    }
+
     @Test("a full queue refuses at once with overloaded")
     func fullQueueFailsFast() async throws {
         try await withTemporaryStore({ $0.maxPendingWrites = 4 }) { store, _ in
