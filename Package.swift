@@ -107,10 +107,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Helpers the test targets share: starting child processes.
+        .target(name: "LecternTestSupport", path: "Tests/LecternTestSupport", swiftSettings: strict),
         .testTarget(
             name: "LecternServicesTests",
             dependencies: [
-                "LecternServices", "LecternServer", "LecternClient", "LecternStorage", "LecternProtocol",
+                "LecternServices", "LecternServer", "LecternClient", "LecternStorage", "LecternProtocol", "LecternTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -127,7 +129,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LecternProtocolTests",
-            dependencies: ["LecternProtocol", "LecternFuzzing"],
+            dependencies: ["LecternProtocol", "LecternFuzzing", "LecternTestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),

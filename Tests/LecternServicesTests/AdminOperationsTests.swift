@@ -2,6 +2,7 @@ import Foundation
 import LecternClient
 import LecternProtocol
 import LecternStorage
+import LecternTestSupport
 import Testing
 @testable import LecternServices
 
@@ -161,14 +162,11 @@ struct AdminOperationsTests {
 
     /// The sequences in the archive file's events table, by id.
     private func inspectArchive(_ path: String) throws -> [Int64] {
-        let output = Pipe()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import sqlite3,sys; print(','.join(str(r[0]) for r in sqlite3.connect(sys.argv[1]).execute('SELECT sequence FROM events ORDER BY id')))", path]
-        process.standardOutput = output
-        try launch(process)
-        process.waitUntilExit()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let output = NSTemporaryDirectory() + "archive-read-\(UUID().uuidString).txt"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let script = "import sqlite3,sys; print(','.join(str(r[0]) for r in sqlite3.connect(sys.argv[1]).execute('SELECT sequence FROM events ORDER BY id')))"
+        _ = try spawnAndWait(["python3", "-c", script, path], stdout: output)
+        let text = try String(contentsOfFile: output, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         return text.split(separator: ",").compactMap { Int64($0) }
     }
 

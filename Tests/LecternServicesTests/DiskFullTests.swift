@@ -3,6 +3,7 @@ import Glibc
 import LecternClient
 import LecternProtocol
 import LecternStorage
+import LecternTestSupport
 import Testing
 @testable import LecternServices
 
@@ -20,13 +21,7 @@ struct DiskFullTests {
 
     @discardableResult
     static func run(_ tool: String, _ arguments: String...) -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.standardError = FileHandle.nullDevice
-        guard (try? launch(process)) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        (try? spawnAndWait([tool] + arguments)) == 0
     }
 
     /// Writes zeros into `path` until the file system refuses.

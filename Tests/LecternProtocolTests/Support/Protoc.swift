@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import LecternTestSupport
 import Testing
 
 /// Paths in the repository and a way to run Debian's `protoc`, the independent
@@ -36,29 +36,15 @@ enum Protoc {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("lectern-protoc-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        // Files for stdin and stderr, so only stdout needs draining while protoc runs.
         let inputURL = directory.appendingPathComponent("stdin")
+        let outputURL = directory.appendingPathComponent("stdout")
         let errorURL = directory.appendingPathComponent("stderr")
         try Data(input).write(to: inputURL)
-        try Data().write(to: errorURL)
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["protoc"] + arguments
-        process.standardInput = try FileHandle(forReadingFrom: inputURL)
-        process.standardError = try FileHandle(forWritingTo: errorURL)
-        let stdout = Pipe()
-        process.standardOutput = stdout
-        // Foundation's Process.run crashed once (a bad memcpy) while parallel test cases
-        // launched protoc at the same moment: launches are serialized, runs are not.
-        try launching.withLock { _ in try process.run() }
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let status = try spawnAndWait(["protoc"] + arguments, stdin: inputURL.path, stdout: outputURL.path, stderr: errorURL.path)
+        let out = try Data(contentsOf: outputURL)
         let errors = try String(contentsOf: errorURL, encoding: .utf8)
-        return Output(status: process.terminationStatus, stdout: [UInt8](out), stderr: errors)
+        return Output(status: status, stdout: [UInt8](out), stderr: errors)
     }
-
-    private static let launching = Mutex(())
 
     /// Compiles every `.proto` under `directory` (plus `Protos/` for imports) to a descriptor set.
     static func descriptorSet(of directory: URL) throws -> FileDescriptorSet {
