@@ -169,19 +169,28 @@ final class ServerConnection: Sendable {
         }
         let deadline = callStart.timeoutMs > 0 ? ContinuousClock.now + .milliseconds(Int64(clamping: callStart.timeoutMs)) : nil
         let context = ServerContext(method: callStart.method, metadata: callStart.metadata, deadline: deadline, peer: peer)
-        let call = ServerCall(id: id, handler: handler, maxBufferedRequests: configuration.maxBufferedRequestMessages)
-        state.withLock { $0.calls[id] = call }
-        activity.callStarted(id)
-        let deadlineTimer = deadline.map { armDeadline($0, call) }
+        /// Makes the call known to the connection and arms its deadline.
+        func admit(_ call: ServerCall) -> Scheduled<Void>? {
+            state.withLock { $0.calls[id] = call }
+            activity.callStarted(id)
+            return deadline.map { armDeadline($0, call) }
+        }
         switch handler {
         case .single(let body):
             // The task starts when the request arrives: no stream to carry one message.
+            let call = ServerCall(id: id, requests: nil)
+            let deadlineTimer = admit(call)
             call.startOnRequest { [self] request in
                 await run(call, context, deadlineTimer) { sink in try await body(request, context, sink) }
             }
         case .stream(let body):
+            let (requests, continuation) = AsyncStream.makeStream(
+                of: ByteBuffer.self, bufferingPolicy: .bufferingOldest(configuration.maxBufferedRequestMessages)
+            )
+            let call = ServerCall(id: id, requests: continuation)
+            let deadlineTimer = admit(call)
             call.start { [self] in
-                await run(call, context, deadlineTimer) { sink in try await body(call.requests, context, sink) }
+                await run(call, context, deadlineTimer) { sink in try await body(requests, context, sink) }
             }
         }
         return nil
@@ -293,9 +302,8 @@ final class ServerConnection: Sendable {
 /// One call's task, its request messages, and whether it has ended.
 final class ServerCall: Sendable {
     let id: UInt32
-    /// Client-streaming calls: the request messages, as they arrive. Others get theirs
-    /// through `startOnRequest`, and this stream stays empty.
-    let requests: AsyncStream<ByteBuffer>
+    /// Where a client-streaming call's request messages go; nil for a call that takes one
+    /// request, which gets it through `startOnRequest`.
     private let continuation: AsyncStream<ByteBuffer>.Continuation?
     /// A single-request call's body, until its request (or the end of requests) arrives.
     private let waiting = Mutex<(@Sendable (ByteBuffer?) async -> Void)?>(nil)
@@ -303,15 +311,9 @@ final class ServerCall: Sendable {
     private let wroteStream = Atomic<Bool>(false)
     private let task = Mutex<Task<Void, Never>?>(nil)
 
-    init(id: UInt32, handler: RPCHandler, maxBufferedRequests: Int) {
+    init(id: UInt32, requests continuation: AsyncStream<ByteBuffer>.Continuation?) {
         self.id = id
-        switch handler {
-        case .stream:
-            let (stream, continuation) = AsyncStream.makeStream(of: ByteBuffer.self, bufferingPolicy: .bufferingOldest(maxBufferedRequests))
-            (requests, self.continuation) = (stream, continuation)
-        case .single:
-            (requests, continuation) = (AsyncStream { $0.finish() }, nil)
-        }
+        self.continuation = continuation
     }
 
     func start(_ body: @escaping @Sendable () async -> Void) {

@@ -61,30 +61,10 @@ public final class ConsultantService: Sendable {
     func authorize(
         _ context: ServerContext, role: ConsultantRole = .viewer, action: String, readerID: Int64?, detail: String = "", audited: Bool = true
     ) async throws -> (ConsultantRecord, ReaderRecord?) {
-        guard case .consultant(let consultant) = try await authenticator.authenticate(context) else {
-            throw RPCError(.permissionDenied, "ConsultantService takes a consultant's token")
-        }
-        guard consultant.role >= Int(role.rawValue) else {
-            throw RPCError(.permissionDenied, "\(action) needs the \(role) role")
-        }
-        var reader: ReaderRecord?
-        if let readerID {
-            guard readerID > 0 else { throw RPCError(.invalidArgument, "reader_id: must be a reader's id") }
-            reader = try await storage { try await store.reader(id: readerID) }
-            guard reader != nil else { throw RPCError(.notFound, "reader_id: no reader \(readerID)") }
-        }
-        if audited { try await recordLook(context, consultant, action, readerID, detail) }
-        return (consultant, reader)
-    }
-
-    /// The audit row of a consultant's call, committed when this returns.
-    private func recordLook(_ context: ServerContext, _ consultant: ConsultantRecord, _ action: String, _ readerID: Int64?, _ detail: String) async throws {
-        _ = try await storage {
-            try await store.audit(AuditRecord(
-                actorKind: 1, actorID: consultant.id, action: "ConsultantService.\(action)", readerID: readerID ?? 0,
-                peerPID: context.peer.pid, peerUID: context.peer.uid, detail: detail
-            ))
-        }
+        let consultant = try await consultant(of: context, role: role, action: action)
+        try Self.check(readerID)
+        if audited { return (consultant, try await lookUpAndRecord(context, consultant, action, readerID, detail)) }
+        return (consultant, try await existingReader(readerID))
     }
 
     /// Authorizes a look and runs `body` while the named reader is looked up and the look's
@@ -97,22 +77,48 @@ public final class ConsultantService: Sendable {
         _ context: ServerContext, role: ConsultantRole = .viewer, action: String, readerID: Int64?, detail: String = "",
         _ body: (ConsultantRecord) async throws -> T
     ) async throws -> (value: T, reader: ReaderRecord?) {
-        let (consultant, _) = try await authorize(context, role: role, action: action, readerID: nil, audited: false)
-        if let readerID, readerID <= 0 { throw RPCError(.invalidArgument, "reader_id: must be a reader's id") }
+        let consultant = try await consultant(of: context, role: role, action: action)
+        try Self.check(readerID)
         async let looked: ReaderRecord? = lookUpAndRecord(context, consultant, action, readerID, detail)
         let value = try await body(consultant)
         return (value, try await looked)
     }
 
+    /// The consultant of the call's token, with at least `role`.
+    private func consultant(of context: ServerContext, role: ConsultantRole, action: String) async throws -> ConsultantRecord {
+        guard case .consultant(let consultant) = try await authenticator.authenticate(context) else {
+            throw RPCError(.permissionDenied, "ConsultantService takes a consultant's token")
+        }
+        guard consultant.role >= Int(role.rawValue) else {
+            throw RPCError(.permissionDenied, "\(action) needs the \(role) role")
+        }
+        return consultant
+    }
+
+    private static func check(_ readerID: Int64?) throws {
+        if let readerID, readerID <= 0 { throw RPCError(.invalidArgument, "reader_id: must be a reader's id") }
+    }
+
+    /// The reader `readerID` names, which must exist; nil for no id.
+    private func existingReader(_ readerID: Int64?) async throws -> ReaderRecord? {
+        guard let readerID else { return nil }
+        guard let reader = try await storage({ try await store.reader(id: readerID) }) else {
+            throw RPCError(.notFound, "reader_id: no reader \(readerID)")
+        }
+        return reader
+    }
+
+    /// The named reader (which must exist), then the look's audit row, committed.
     private func lookUpAndRecord(
         _ context: ServerContext, _ consultant: ConsultantRecord, _ action: String, _ readerID: Int64?, _ detail: String
     ) async throws -> ReaderRecord? {
-        var reader: ReaderRecord?
-        if let readerID {
-            reader = try await storage { try await store.reader(id: readerID) }
-            guard reader != nil else { throw RPCError(.notFound, "reader_id: no reader \(readerID)") }
+        let reader = try await existingReader(readerID)
+        _ = try await storage {
+            try await store.audit(AuditRecord(
+                actorKind: 1, actorID: consultant.id, action: "ConsultantService.\(action)", readerID: readerID ?? 0,
+                peerPID: context.peer.pid, peerUID: context.peer.uid, detail: detail
+            ))
         }
-        try await recordLook(context, consultant, action, readerID, detail)
         return reader
     }
 

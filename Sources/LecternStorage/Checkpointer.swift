@@ -12,7 +12,7 @@ import Synchronization
 /// a large file) while every write queued behind it waits. Here the writer's WAL hook only
 /// records the WAL's size, and after each batch the writer asks this thread for a
 /// checkpoint and goes on committing; saturated, it checkpoints itself
-/// (`checkpointIfDue`). Only one checkpoint runs at a time in SQLite: the writer's own (a
+/// (`checkpoint(on:writesWaiting:)`). Only one checkpoint runs at a time in SQLite: the writer's own (a
 /// TRUNCATE, or one asked for through `Store.checkpoint`) take `lock` too.
 final class Checkpointer: Sendable {
     /// Held by whichever thread runs a checkpoint.
@@ -77,7 +77,10 @@ final class Checkpointer: Sendable {
     /// WAL pages after the last commit, as the hook saw them.
     private let walPages = Atomic<Int32>(0)
 
-    /// Called by the writer after each batch: once the WAL holds `pages` pages, checkpoints.
+    /// Whether the last commit left `pages` pages or more in the WAL.
+    var isDue: Bool { walPages.load(ordering: .relaxed) >= pages }
+
+    /// Called by the writer after a batch once `isDue`.
     ///
     /// With few writes waiting, the checkpointer's thread does it while the writer goes on.
     /// With `busyQueueDepth` or more (the writer saturated: the writer passes the larger of
@@ -85,8 +88,7 @@ final class Checkpointer: Sendable {
     /// itself, between batches, as SQLite would: a background checkpoint could not catch up
     /// with a WAL that grows with every commit (the WAL only starts over once a checkpoint
     /// copied all of it), and on two cores it takes CPU from the writer.
-    func checkpointIfDue(on writeConnection: Connection, writesWaiting: Int) {
-        guard walPages.load(ordering: .relaxed) >= pages else { return }
+    func checkpoint(on writeConnection: Connection, writesWaiting: Int) {
         guard writesWaiting >= busyQueueDepth else {
             request()
             return

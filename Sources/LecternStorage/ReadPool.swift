@@ -57,7 +57,7 @@ final class ReadPool: Sendable {
     private let finished = DispatchSemaphore(value: 0)
     /// Wakes the deadline watcher early: a queued read's deadline is sooner than its alarm.
     private let deadlineWake = DispatchSemaphore(value: 0)
-    /// Connections for point reads on the caller's thread; nil once closed.
+    /// Connections for point reads on the caller's thread.
     private let direct: [DirectConnection]
     let size: Int
 

@@ -24,31 +24,23 @@ public final class SQLiteStore: Store {
     ) async throws -> SQLiteStore {
         precondition(configuration.readConnections > 0, "a store needs at least one read connection")
         return try await onBackgroundQueue {
-            let writeConnection = try Connection(path: configuration.path, readOnly: false)
-            try writeConnection.configure(configuration, role: .writer)
-            try Migrator.lectern.migrate(writeConnection, nowMs: currentTimeMs()) { willMigrate($0.version, $0.name) }
-            let position = try writeConnection.queryFirst(SQL.feedPosition, []) { $0.int64(0) } ?? 0
-            func checkpointConnection() throws -> Connection {
-                let connection = try Connection(path: configuration.path, readOnly: false)
-                try connection.configure(configuration, role: .checkpointer)
+            func connection(_ role: Connection.Role) throws -> Connection {
+                let connection = try Connection(path: configuration.path, readOnly: role == .reader)
+                try connection.configure(configuration, role: role)
                 return connection
             }
-            func readConnections(_ count: Int) throws -> [Connection] {
-                try (0..<count).map { _ in
-                    let connection = try Connection(path: configuration.path, readOnly: true)
-                    try connection.configure(configuration, role: .reader)
-                    return connection
-                }
-            }
+            let writeConnection = try connection(.writer)
+            try Migrator.lectern.migrate(writeConnection, nowMs: currentTimeMs()) { willMigrate($0.version, $0.name) }
+            let position = try writeConnection.queryFirst(SQL.feedPosition, []) { $0.int64(0) } ?? 0
             return SQLiteStore(
                 configuration: configuration,
                 writer: WriterQueue(
-                    connection: writeConnection, checkpointConnection: try checkpointConnection(),
+                    connection: writeConnection, checkpointConnection: try connection(.checkpointer),
                     configuration: configuration, position: position
                 ),
                 readers: ReadPool(
-                    connections: try readConnections(configuration.readConnections),
-                    directConnections: try readConnections(max(0, configuration.directReadConnections))
+                    connections: try (0..<configuration.readConnections).map { _ in try connection(.reader) },
+                    directConnections: try (0..<max(0, configuration.directReadConnections)).map { _ in try connection(.reader) }
                 )
             )
         }

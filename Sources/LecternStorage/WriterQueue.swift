@@ -9,8 +9,8 @@ import Synchronization
 /// For each batch (up to `maxBatchCommands`): `BEGIN IMMEDIATE`, each command in turn, one
 /// `COMMIT`, then every caller is resumed, then subscribers get the batch's changes in
 /// commit order. A command that throws fails alone: the batch is rolled back and run again
-/// with each command in its own `SAVEPOINT`, and that command's caller gets its error. If the commit fails, every caller of the batch gets the
-/// error and nothing of it is visible. The queue is bounded: when `maxPendingWrites`
+/// with each command in its own `SAVEPOINT`, and that command's caller gets its error. If
+/// the commit fails, every caller of the batch gets the error and nothing of it is visible. The queue is bounded: when `maxPendingWrites`
 /// commands wait, `write` fails at once with `overloaded`.
 final class WriterQueue: Sendable {
     typealias Subscriber = @Sendable (CommittedBatch) -> Void
@@ -175,26 +175,25 @@ final class WriterQueue: Sendable {
             statistics.recordRetriedBatch()
             outcome = run(batch, on: connection, nowMs: nowMs, savepoints: true)
         }
-        let context: WriteContext
         switch outcome {
-        case .committed(let committedContext, _):
-            context = committedContext
-        case .commandFailed:
-            preconditionFailure("a batch run with savepoints reports its failed commands to their callers")
+        case .committed(let context, let activities):
+            givenPosition = context.position
+            for job in batch { job.finish(failure: nil) }
+            statistics.record(batchSize: batch.count, commitDuration: clock.now - started)
+            if !activities.isEmpty {
+                let committedBatch = CommittedBatch(activities: activities, committedAtMs: context.nowMs, position: context.position)
+                for subscriber in subscribers { subscriber(committedBatch) }
+                committed.store(context.position, ordering: .releasing)
+            }
         case .failed(let error):
             for job in batch { job.finish(failure: error) }
             return
+        case .commandFailed:
+            preconditionFailure("a batch run with savepoints reports its failed commands to their callers")
         }
-        givenPosition = context.position
-        for job in batch { job.finish(failure: nil) }
-        statistics.record(batchSize: batch.count, commitDuration: clock.now - started)
-        if case .committed(_, let activities) = outcome, !activities.isEmpty {
-            let batch = CommittedBatch(activities: activities, committedAtMs: context.nowMs, position: context.position)
-            for subscriber in subscribers { subscriber(batch) }
-            committed.store(context.position, ordering: .releasing)
-        }
-        // Saturated: the batch just committed, or what waits for the next, is large.
-        checkpointer.checkpointIfDue(on: connection, writesWaiting: max(batch.count, queueDepth))
+        // Saturated: the batch just committed, or what waits for the next, is large. The
+        // queue's lock is taken only when a checkpoint is due.
+        if checkpointer.isDue { checkpointer.checkpoint(on: connection, writesWaiting: max(batch.count, queueDepth)) }
         checkpointIfWALTooLarge(connection)
     }
 

@@ -44,31 +44,26 @@ def field(number, value):
     return varint(number << 3 | 2) + varint(len(data)) + data
 
 
+def read_varint(payload, i):
+    """The varint at payload[i:] and the index after it."""
+    value, shift = 0, 0
+    while True:
+        b = payload[i]; i += 1
+        value |= (b & 0x7F) << shift; shift += 7
+        if b < 0x80:
+            return value, i
+
+
 def fields(payload):
     """Decodes the top level of a message: {number: [values]} (varints as ints, others as bytes)."""
     out, i = {}, 0
     while i < len(payload):
-        key, shift = 0, 0
-        while True:
-            b = payload[i]; i += 1
-            key |= (b & 0x7F) << shift; shift += 7
-            if b < 0x80:
-                break
+        key, i = read_varint(payload, i)
         number, wire = key >> 3, key & 7
         if wire == 0:
-            value, shift = 0, 0
-            while True:
-                b = payload[i]; i += 1
-                value |= (b & 0x7F) << shift; shift += 7
-                if b < 0x80:
-                    break
+            value, i = read_varint(payload, i)
         elif wire == 2:
-            length, shift = 0, 0
-            while True:
-                b = payload[i]; i += 1
-                length |= (b & 0x7F) << shift; shift += 7
-                if b < 0x80:
-                    break
+            length, i = read_varint(payload, i)
             value = payload[i:i + length]; i += length
         elif wire == 1:
             value = payload[i:i + 8]; i += 8

@@ -102,15 +102,10 @@ extension LecternBench {
         @Option(help: "Events stored for each reader before the run.") var eventsPerReader = 200
         @Option(help: "Connections the calls are spread over.") var connections = 8
         @Option(help: "Which reads: both (alternating), state (GetMyState only) or events (ListMyEvents only).")
-        var only = "both"
-
-        func validate() throws {
-            guard Workloads.ReadMix(rawValue: only) != nil else { throw ValidationError("--only must be both, state or events") }
-        }
+        var only = Workloads.ReadMix.both
 
         func run() async throws {
-            let (concurrency, connections) = (concurrency, connections)
-            let mix = Workloads.ReadMix(rawValue: only) ?? .both
+            let (concurrency, connections, mix) = (concurrency, connections, only)
             try await target.run(
                 "reads", parameters: ["concurrency": "\(concurrency)", "readers": "\(readers)", "connections": "\(connections)", "reads": mix.rawValue],
                 readers: readers, consultants: 0, eventsPerReader: eventsPerReader
@@ -210,3 +205,5 @@ extension LecternBench {
         }
     }
 }
+
+extension Workloads.ReadMix: ExpressibleByArgument {}
