@@ -159,11 +159,7 @@ extension Lectern {
             case .consultant(let consultant)?: description = "consultant \(consultant.id) <\(consultant.email)> \(consultant.displayName), \(consultant.role)"
             case nil: description = me.kind == .socketOwner ? "the socket's owner (no token)" : "\(me.kind)"
             }
-            if connection.json {
-                print(#"{"kind":"\#(me.kind)","expires_at_ms":\#(me.expiresAtMs)}"#)
-            } else {
-                print(description)
-            }
+            connection.show(me) { _ in description }
         }
     }
 
