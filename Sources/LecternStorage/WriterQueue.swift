@@ -125,10 +125,7 @@ final class WriterQueue: Sendable {
             wakeUp.wait()
             while true {
                 let (batch, closed, subscribers) = state.withLock { state in
-                    let count = Self.batchLength(state.pending, limit: configuration.maxBatchCommands)
-                    let batch = Array(state.pending.prefix(count))
-                    state.pending.removeFirst(count)
-                    return (batch, state.closed, state.subscribers)
+                    (Self.take(from: &state.pending, limit: configuration.maxBatchCommands), state.closed, state.subscribers)
                 }
                 if batch.isEmpty {
                     if closed { return }
@@ -147,17 +144,26 @@ final class WriterQueue: Sendable {
         }
     }
 
-    /// How many leading jobs form the next batch: transactional jobs up to `limit`, or one
-    /// exclusive job alone.
-    private static func batchLength(_ pending: [any WriteJob], limit: Int) -> Int {
-        guard let first = pending.first else { return 0 }
-        if first is any ExclusiveWrite { return 1 }
+    /// Removes and returns the leading jobs that form the next batch: transactional jobs up
+    /// to `limit`, or one exclusive job alone (unless `transactionalOnly`).
+    private static func take(from pending: inout [any WriteJob], limit: Int, transactionalOnly: Bool = false) -> [any WriteJob] {
+        guard let first = pending.first, limit > 0 else { return [] }
+        if first is any ExclusiveWrite { return transactionalOnly ? [] : [pending.removeFirst()] }
         var count = 0
         for job in pending.prefix(limit) {
             if job is any ExclusiveWrite { break }
             count += 1
         }
-        return count
+        defer { pending.removeFirst(count) }
+        return Array(pending.prefix(count))
+    }
+
+    /// Transactional commands that arrived while the batch ran, up to `limit`; none once
+    /// the queue is closed.
+    private func takeLateArrivals(limit: Int) -> [any WriteJob] {
+        state.withLock { state in
+            state.closed ? [] : Self.take(from: &state.pending, limit: limit, transactionalOnly: true)
+        }
     }
 
     private func commit(_ batch: [any WriteJob], on connection: Connection, subscribers: [Subscriber]) {
@@ -170,10 +176,11 @@ final class WriterQueue: Sendable {
         // one does, the transaction rolls back and the batch runs again with a savepoint
         // per command, so the failing one fails alone. Nothing of the first try was
         // committed or published, so its positions are given again.
-        var outcome = run(batch, on: connection, nowMs: nowMs, savepoints: false)
+        var batch = batch
+        var outcome = run(&batch, on: connection, nowMs: nowMs, savepoints: false)
         if case .commandFailed = outcome {
             statistics.recordRetriedBatch()
-            outcome = run(batch, on: connection, nowMs: nowMs, savepoints: true)
+            outcome = run(&batch, on: connection, nowMs: nowMs, savepoints: true)
         }
         switch outcome {
         case .committed(let context, let activities):
@@ -207,12 +214,28 @@ final class WriterQueue: Sendable {
 
     /// One transaction for the batch. With `savepoints`, a command that throws rolls back
     /// alone; without, the first one that throws rolls the transaction back.
-    private func run(_ batch: [any WriteJob], on connection: Connection, nowMs: Int64, savepoints: Bool) -> BatchOutcome {
+    ///
+    /// Without savepoints, commands that arrived while the batch ran join it before the
+    /// commit, up to `maxBatchCommands`. Under load, callers resumed by one commit submit
+    /// again while the next batch runs; taking them in keeps the batch as large as the
+    /// load, where taking only what waited at the start would alternate between large and
+    /// small batches. Each event dirties a leaf of its reader's part of the table, so a
+    /// larger batch writes fewer WAL pages per event.
+    private func run(_ batch: inout [any WriteJob], on connection: Connection, nowMs: Int64, savepoints: Bool) -> BatchOutcome {
         let context = WriteContext(connection: connection, nowMs: nowMs, position: givenPosition)
         var activities: [Activity] = []
         do {
             try connection.run(SQL.begin)
-            for job in batch {
+            var next = 0
+            while true {
+                if next == batch.count {
+                    guard !savepoints else { break }
+                    let late = takeLateArrivals(limit: configuration.maxBatchCommands - batch.count)
+                    if late.isEmpty { break }
+                    batch += late
+                }
+                let job = batch[next]
+                next += 1
                 if savepoints { try connection.run(SQL.savepoint) }
                 if job.execute(context) {
                     if savepoints { try connection.run(SQL.release) }

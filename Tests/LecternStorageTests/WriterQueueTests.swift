@@ -5,11 +5,11 @@ import Testing
 
 @Suite("WriterQueue")
 struct WriterQueueTests {
-    /// Occupies the writer thread until `gate` opens, so what is submitted meanwhile
-    /// waits and then runs as one batch.
+    /// Occupies the writer thread, outside any transaction, until `gate` opens, so what is
+    /// submitted meanwhile waits and then runs as one batch of its own.
     private func blockWriter(_ store: SQLiteStore, until gate: Gate, started: Gate) -> Task<Void, any Error> {
         Task {
-            try await store.writer.write { _ in
+            try await store.writer.exclusive { _ in
                 started.open()
                 gate.wait()
             }
@@ -56,13 +56,52 @@ struct WriterQueueTests {
             #expect(second[0].eventID == first[0].eventID + 1)
             await #expect(throws: StorageError.self) { try await bad.value }
             await #expect(throws: StorageError.self) { try await failing.value }
-            // The four commands ran as one batch: one commit for all of them (and the blocker's).
-            #expect(store.writer.statistics.snapshot.batches == batchesBefore + 2)
+            // The four commands ran as one batch: one commit for all of them.
+            #expect(store.writer.statistics.snapshot.batches == batchesBefore + 1)
             let sessions = try inspect(path + "/lectern.db") { connection in
                 try connection.values("SELECT client_session_id FROM events ORDER BY client_session_id")
             }
             #expect(sessions == [.text("a"), .text("d")])
         }
+    }
+
+    @Test("commands submitted while a batch runs join it before its commit")
+    func lateArrivalsJoinTheRunningBatch() async throws {
+        try await withTemporaryStore { store, path in
+            let reader = try await store.makeReader()
+            let gate = Gate(), started = Gate()
+            let before = store.writer.statistics.snapshot
+            // A command inside the batch's transaction that waits for the gate.
+            let first = Task {
+                try await store.writer.write { context in
+                    started.open()
+                    gate.wait()
+                    return try Self.insertedEvent(reader: reader.id, session: "first", in: context)
+                }
+            }
+            await started.passed()
+            let late = (1...5).map { sequence in
+                Task { try await store.appendEvents(readerID: reader.id, [event("late", UInt64(sequence))]) }
+            }
+            try await waitForQueue(store, depth: 5)
+            gate.open()
+            let firstID = try await first.value
+            var lateIDs: [Int64] = []
+            for task in late { lateIDs.append(try #require(try await task.value.first).eventID) }
+
+            let after = store.writer.statistics.snapshot
+            #expect(after.batches == before.batches + 1)
+            #expect(after.commands == before.commands + 6)
+            #expect(after.batchSize.max == 6)
+            #expect(lateIDs.sorted().first == firstID + 1)
+            let count = try inspect(path + "/lectern.db") { try $0.values("SELECT count(*) FROM events") }
+            #expect(count == [.integer(6)])
+        }
+    }
+
+    /// Inserts one event in the running batch and returns its position.
+    private static func insertedEvent(reader: Int64, session: String, in context: WriteContext) throws -> Int64 {
+        try SQLiteStore.append(readerID: reader, [event(session, 1)], in: context)[0].eventID
     }
 
     @Test("a saturated writer (a batch of 64 or more) checkpoints itself between batches instead of asking the checkpointer")
