@@ -16,6 +16,9 @@ import Synchronization
 /// A point read (one row by its key, a few microseconds) costs less than the two thread
 /// wake-ups of a hop to a connection thread and back, so `pointRead` runs it at once on the
 /// calling thread when a direct connection is free, and queues it like any read otherwise.
+/// While point reads overlap, a direct connection keeps its read transaction open for the
+/// next one, for as long as the writer has committed nothing since it began (see
+/// `pointRead`).
 final class ReadPool: Sendable {
     private struct State {
         var queue: [ReadJob] = []
@@ -59,10 +62,15 @@ final class ReadPool: Sendable {
     private let deadlineWake = DispatchSemaphore(value: 0)
     /// Connections for point reads on the caller's thread.
     private let direct: [DirectConnection]
+    /// The writer's commits: a snapshot taken before the latest is not reused.
+    private let commits: CommitCounter
+    /// Whether a sweep of old snapshots is scheduled.
+    private let sweepScheduled = Atomic<Bool>(false)
     let size: Int
 
-    init(connections: [Connection], directConnections: [Connection] = []) {
+    init(connections: [Connection], directConnections: [Connection] = [], commits: CommitCounter) {
         size = connections.count
+        self.commits = commits
         direct = directConnections.map(DirectConnection.init)
         interrupters = connections.map(\.interrupter)
         cancelFlags = connections.map { _ in CancelFlag() }
@@ -125,23 +133,46 @@ final class ReadPool: Sendable {
 
     /// Runs `body` (a point read: one statement, for one row by its key) at once on the
     /// calling thread if a direct connection is free; otherwise like `read`. It never waits
-    /// for a lock: a busy direct connection is skipped. On a direct connection the statement
-    /// runs without BEGIN … COMMIT: SQLite gives a lone statement a read transaction of its
-    /// own, ended when the statement is reset, which saves running those two.
+    /// for a lock: a busy direct connection is skipped.
+    ///
+    /// A direct connection keeps its read transaction open after a point read, and the
+    /// next point read on it runs in the same snapshot if the writer has committed nothing
+    /// since the snapshot began and it is younger than `DirectConnection.maxSnapshotAge`.
+    /// Every read transaction takes and releases SQLite's per-file shared-memory lock, which
+    /// all threads share: between reads, that is most of what a point read costs. A caller
+    /// always sees every write acknowledged to it, since the acknowledgement came after the
+    /// commit was counted. A sweep ends snapshots that outlived their age, so an idle
+    /// connection does not hold the WAL back.
     func pointRead<T: Sendable>(
         deadline: ContinuousClock.Instant? = nil,
         _ body: @escaping @Sendable (Connection) throws -> T
     ) async throws -> T {
         try Task.checkCancellation()
+        // Counted before a snapshot can begin: a commit after this makes it stale.
+        let commitsSeen = commits.current
         for slot in direct {
-            let outcome = slot.ifAvailable { connection -> Result<T, any Error> in
-                guard let connection else { return .failure(StorageError(.closed, "the store is closed")) }
-                return Result { try body(connection) }
-            }
-            if let outcome { return try outcome.get() }
+            guard let (outcome, began) = slot.read(commits: commitsSeen, body) else { continue }
+            if began { scheduleSweep() }
+            return try outcome.get()
         }
         return try await read(deadline: deadline, body)
     }
+
+    /// Ends, in `DirectConnection.maxSnapshotAge`, the snapshots that are then older than
+    /// that; again after that while any is left open. One sweep is scheduled at a time.
+    private func scheduleSweep() {
+        guard !sweepScheduled.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        let delay = DirectConnection.maxSnapshotAge.components
+        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(delay.attoseconds / 1_000_000_000))) { [self] in
+            sweepScheduled.store(false, ordering: .releasing)
+            var open = false
+            for slot in direct where slot.endSnapshotIfOld() { open = true }
+            if open { scheduleSweep() }
+        }
+    }
+
+    /// Direct connections holding a read transaction open, for tests.
+    var openSnapshots: Int { direct.filter(\.hasSnapshot).count }
 
     /// Fails `job` if it is still queued; with `interruptIfRunning`, interrupts it if it runs.
     private func abandon(_ job: ReadJob, _ error: StorageError, interruptIfRunning: Bool = false) {
@@ -296,21 +327,76 @@ private func readTransaction<T>(on connection: Connection, _ body: (Connection) 
     }
 }
 
+/// Counts the writer's commits; the writer adds one after each commit, before it resumes
+/// the batch's callers.
+final class CommitCounter: Sendable {
+    private let value = Atomic<UInt64>(0)
+    var current: UInt64 { value.load(ordering: .acquiring) }
+    func increment() { value.wrappingAdd(1, ordering: .releasing) }
+}
+
 /// A connection for point reads, used by whichever thread holds its lock.
 private final class DirectConnection: @unchecked Sendable {
-    // @unchecked: `connection` is only touched with `lock` held.
+    // @unchecked: `connection` and `snapshot` are only touched with `lock` held.
     private let lock = Mutex(())
     private var connection: Connection?
+    /// The read transaction left open for the next point read: the commit count read
+    /// before it began, and when it began.
+    private var snapshot: (commits: UInt64, began: ContinuousClock.Instant)?
+
+    /// How long a snapshot serves point reads at most, even with no commit since; it keeps
+    /// a TRUNCATE checkpoint waiting (it waits up to 100 ms) no longer than this.
+    static let maxSnapshotAge = Duration.milliseconds(5)
 
     init(_ connection: Connection) { self.connection = connection }
 
-    /// `body` with the connection (nil once closed); nil at once if another thread holds it.
-    func ifAvailable<R>(_ body: (Connection?) -> R) -> R? {
-        lock.withLockIfAvailable { _ in body(connection) }
+    /// `body` on this connection, in the open snapshot if it is still current, else in a
+    /// new one left open, and whether that one began now; nil at once if another thread
+    /// holds the connection.
+    func read<T>(commits: UInt64, _ body: (Connection) throws -> T) -> (Result<T, any Error>, began: Bool)? {
+        lock.withLockIfAvailable { _ in
+            guard let connection else { return (.failure(StorageError(.closed, "the store is closed")), false) }
+            if let snapshot, snapshot.commits != commits || ContinuousClock.now - snapshot.began >= Self.maxSnapshotAge {
+                endSnapshot(connection)
+            }
+            let began = snapshot == nil
+            do {
+                if began {
+                    try connection.run(SQL.beginRead)
+                    snapshot = (commits, ContinuousClock.now)
+                }
+                return (.success(try body(connection)), began)
+            } catch {
+                endSnapshot(connection)
+                return (.failure(error), began)
+            }
+        }
     }
 
-    /// Waits for a read in progress, then closes the connection.
+    /// Ends the snapshot if it reached `maxSnapshotAge`; whether one is still open (or the
+    /// connection is busy, so it may be).
+    func endSnapshotIfOld() -> Bool {
+        lock.withLockIfAvailable { _ in
+            guard let connection, let snapshot else { return false }
+            guard ContinuousClock.now - snapshot.began >= Self.maxSnapshotAge else { return true }
+            endSnapshot(connection)
+            return false
+        } ?? true
+    }
+
+    var hasSnapshot: Bool { lock.withLock { _ in snapshot != nil } }
+
+    private func endSnapshot(_ connection: Connection) {
+        guard snapshot != nil else { return }
+        snapshot = nil
+        if (try? connection.run(SQL.commit)) == nil, !connection.isAutocommit { try? connection.execute("ROLLBACK") }
+    }
+
+    /// Waits for a read in progress, ends its snapshot, then closes the connection.
     func close() {
-        lock.withLock { _ in connection = nil }
+        lock.withLock { _ in
+            if let connection { endSnapshot(connection) }
+            connection = nil
+        }
     }
 }

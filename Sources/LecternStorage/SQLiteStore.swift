@@ -32,15 +32,17 @@ public final class SQLiteStore: Store {
             let writeConnection = try connection(.writer)
             try Migrator.lectern.migrate(writeConnection, nowMs: currentTimeMs()) { willMigrate($0.version, $0.name) }
             let position = try writeConnection.queryFirst(SQL.feedPosition, []) { $0.int64(0) } ?? 0
+            let commits = CommitCounter()
             return SQLiteStore(
                 configuration: configuration,
                 writer: WriterQueue(
                     connection: writeConnection, checkpointConnection: try connection(.checkpointer),
-                    configuration: configuration, position: position
+                    configuration: configuration, position: position, commits: commits
                 ),
                 readers: ReadPool(
                     connections: try (0..<configuration.readConnections).map { _ in try connection(.reader) },
-                    directConnections: try (0..<max(0, configuration.directReadConnections)).map { _ in try connection(.reader) }
+                    directConnections: try (0..<max(0, configuration.directReadConnections)).map { _ in try connection(.reader) },
+                    commits: commits
                 )
             )
         }

@@ -36,12 +36,15 @@ final class WriterQueue: Sendable {
 
     /// Runs the PASSIVE checkpoints the WAL hook asks for, off the writer's path.
     private let checkpointer: Checkpointer
+    /// Counted after each commit and exclusive command, before their callers resume.
+    private let commits: CommitCounter
 
     /// Starts the writer thread, which takes ownership of `connection`, and the
     /// checkpointer, which takes `checkpointConnection`; `position` is the highest feed
     /// position the database has given.
-    init(connection: Connection, checkpointConnection: Connection, configuration: StoreConfiguration, position: Int64) {
+    init(connection: Connection, checkpointConnection: Connection, configuration: StoreConfiguration, position: Int64, commits: CommitCounter) {
         self.configuration = configuration
+        self.commits = commits
         givenPosition = position
         committed = Atomic(position)
         checkpointer = Checkpointer(connection: checkpointConnection, pages: configuration.walAutocheckpointPages, statistics: statistics)
@@ -136,7 +139,7 @@ final class WriterQueue: Sendable {
                     continue
                 }
                 if let exclusive = batch.first as? any ExclusiveWrite, batch.count == 1 {
-                    exclusive.run(connection)
+                    exclusive.run(connection, then: commits.increment)
                 } else {
                     commit(batch, on: connection, subscribers: subscribers)
                 }
@@ -185,6 +188,7 @@ final class WriterQueue: Sendable {
         switch outcome {
         case .committed(let context, let activities):
             givenPosition = context.position
+            commits.increment()
             for job in batch { job.finish(failure: nil) }
             statistics.record(batchSize: batch.count, commitDuration: clock.now - started)
             if !activities.isEmpty {
@@ -305,7 +309,8 @@ private protocol WriteJob: AnyObject, Sendable {
 }
 
 private protocol ExclusiveWrite: WriteJob {
-    func run(_ connection: Connection)
+    /// Runs the command, calls `ran`, then resumes the caller.
+    func run(_ connection: Connection, then ran: () -> Void)
 }
 
 private final class TransactionJob<T: Sendable>: WriteJob, @unchecked Sendable {
@@ -353,8 +358,10 @@ private final class ExclusiveJob<T: Sendable>: ExclusiveWrite, @unchecked Sendab
 
     func execute(_ context: WriteContext) -> Bool { false }
 
-    func run(_ connection: Connection) {
-        continuation.resume(with: Result { try command(connection) })
+    func run(_ connection: Connection, then ran: () -> Void) {
+        let result = Result { try command(connection) }
+        ran()
+        continuation.resume(with: result)
     }
 
     func finish(failure: (any Error)?) {

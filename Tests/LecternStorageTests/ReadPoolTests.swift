@@ -88,6 +88,42 @@ struct ReadPoolTests {
         }
     }
 
+    @Test("a point read reuses its connection's snapshot only while nothing has committed since: a caller sees its own writes")
+    func pointReadSnapshotFollowsCommits() async throws {
+        try await withTemporaryStore({ $0.directReadConnections = 1 }) { store, _ in
+            let reader = try await store.makeReader()
+            #expect(try await store.readerState(readerID: reader.id)?.eventCount == 0)
+            // The snapshot stays open after the read...
+            #expect(store.readers.openSnapshots == 1)
+            _ = try await store.appendEvents(readerID: reader.id, [event("w", 1)])
+            // ...and the commit since makes the next point read start a new one.
+            #expect(try await store.readerState(readerID: reader.id)?.eventCount == 1)
+            _ = try await store.appendEvents(readerID: reader.id, [event("w", 2), event("w", 3)])
+            #expect(try await store.readerState(readerID: reader.id)?.eventCount == 3)
+            #expect(try await store.reader(id: reader.id)?.email == reader.email)
+        }
+    }
+
+    @Test("an idle direct connection's snapshot is ended by the sweep, so it does not hold the WAL back")
+    func idleSnapshotEnds() async throws {
+        try await withTemporaryStore({ $0.directReadConnections = 2 }) { store, path in
+            let reader = try await store.makeReader()
+            _ = try await store.appendEvents(readerID: reader.id, [event("i", 1)])
+            #expect(try await store.readerState(readerID: reader.id)?.eventCount == 1)
+            #expect(store.readers.openSnapshots == 1)
+            var waited = 0
+            while store.readers.openSnapshots > 0, waited < 2_000 {
+                try await Task.sleep(for: .milliseconds(5))
+                waited += 5
+            }
+            #expect(store.readers.openSnapshots == 0)
+            // No reader is left in the WAL: a TRUNCATE checkpoint completes at once.
+            let outcome = try await store.checkpoint(.truncate)
+            #expect(!outcome.busy)
+            #expect(try FileManager.default.attributesOfItem(atPath: path + "/lectern.db-wal")[.size] as? Int == 0)
+        }
+    }
+
     @Test("after close, point reads fail with closed")
     func pointReadAfterClose() async throws {
         try await withTemporaryStore { store, _ in
