@@ -5,10 +5,11 @@
  * transaction; then the same reads as Lectern's GetMyState and 50-event history page,
  * through prepared statements on one connection.
  *
- * usage: sqlite_floor SCHEMA.sql DIRECTORY READERS ROWS READ_SECONDS [RUN]
+ * usage: sqlite_floor SCHEMA.sql DIRECTORY READERS ROWS READ_SECONDS [RUN [PER_TRANSACTION]]
  *
  * RUN (default 1) is how many consecutive rows go to one reader before the next: 1 for
  * Lectern's one-event calls from many readers, 100 for its 100-event batches.
+ * PER_TRANSACTION (default 1,000) is how many rows one transaction inserts.
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -45,8 +46,8 @@ static char *read_file(const char *path) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 6 && argc != 7) {
-        fprintf(stderr, "usage: %s SCHEMA.sql DIRECTORY READERS ROWS READ_SECONDS [RUN]\n", argv[0]);
+    if (argc < 6 || argc > 8) {
+        fprintf(stderr, "usage: %s SCHEMA.sql DIRECTORY READERS ROWS READ_SECONDS [RUN [PER_TRANSACTION]]\n", argv[0]);
         return 2;
     }
     const char *schema = read_file(argv[1]);
@@ -55,7 +56,12 @@ int main(int argc, char **argv) {
     int readers = atoi(argv[3]);
     int rows = atoi(argv[4]);
     double read_seconds = atof(argv[5]);
-    int run = argc == 7 ? atoi(argv[6]) : 1;
+    int run = argc >= 7 ? atoi(argv[6]) : 1;
+    int per_transaction = argc == 8 ? atoi(argv[7]) : 1000;
+    if (run < 1 || per_transaction < 1) {
+        fprintf(stderr, "RUN and PER_TRANSACTION must be at least 1\n");
+        return 2;
+    }
 
     sqlite3 *db;
     check(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL), db, "open");
@@ -85,7 +91,7 @@ int main(int argc, char **argv) {
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &insert, NULL), db, "prepare insert");
     double start = now();
     for (int i = 0; i < rows; i++) {
-        if (i % 1000 == 0) exec(db, "BEGIN");
+        if (i % per_transaction == 0) exec(db, "BEGIN");
         sqlite3_bind_int64(insert, 1, 1 + (i / run) % readers);
         sqlite3_bind_text(insert, 2, "7f3a9c2e-41d8-4b6a-9e0f-1c2d3e4f5a6b", -1, SQLITE_STATIC);
         sqlite3_bind_int64(insert, 3, 1 + i);
@@ -98,10 +104,10 @@ int main(int argc, char **argv) {
         sqlite3_bind_int64(insert, 10, 1 + i); /* ids are feed positions, given by the writer as in Lectern */
         check(sqlite3_step(insert), db, "insert event");
         sqlite3_reset(insert);
-        if (i % 1000 == 999 || i == rows - 1) exec(db, "COMMIT");
+        if (i % per_transaction == per_transaction - 1 || i == rows - 1) exec(db, "COMMIT");
     }
     double elapsed = now() - start;
-    printf("floor ingest: %.0f rows/s (%d rows in %.2f s, 1,000 rows per transaction, %d per reader in a row)\n", rows / elapsed, rows, elapsed, run);
+    printf("floor ingest: %.0f rows/s (%d rows in %.2f s, %d rows per transaction, %d per reader in a row)\n", rows / elapsed, rows, elapsed, per_transaction, run);
     exec(db, "INSERT INTO reader_state (reader_id, event_count) SELECT reader_id, count(*) FROM events GROUP BY reader_id");
 
     sqlite3_stmt *state;
