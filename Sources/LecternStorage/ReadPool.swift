@@ -71,6 +71,11 @@ final class ReadPool: Sendable {
     init(connections: [Connection], directConnections: [Connection] = [], commits: CommitCounter) {
         size = connections.count
         self.commits = commits
+        defer {
+            // A commit makes every open snapshot stale: end them at once, or a snapshot
+            // left open between reads would keep the writer from starting the WAL over.
+            commits.observe { [weak self] in self?.endStaleSnapshots() }
+        }
         direct = directConnections.map(DirectConnection.init)
         interrupters = connections.map(\.interrupter)
         cancelFlags = connections.map { _ in CancelFlag() }
@@ -151,11 +156,18 @@ final class ReadPool: Sendable {
         // Counted before a snapshot can begin: a commit after this makes it stale.
         let commitsSeen = commits.current
         for slot in direct {
-            guard let (outcome, began) = slot.read(commits: commitsSeen, body) else { continue }
+            guard let (outcome, began) = slot.read(commits: commitsSeen, counter: commits, body) else { continue }
             if began { scheduleSweep() }
             return try outcome.get()
         }
         return try await read(deadline: deadline, body)
+    }
+
+    /// Ends the snapshots begun before the writer's latest commit, on the free direct
+    /// connections; a busy one ends its own when its read is done.
+    private func endStaleSnapshots() {
+        let current = commits.current
+        for slot in direct { slot.endSnapshotIfStale(commits: current) }
     }
 
     /// Ends, in `DirectConnection.maxSnapshotAge`, the snapshots that are then older than
@@ -327,49 +339,87 @@ private func readTransaction<T>(on connection: Connection, _ body: (Connection) 
     }
 }
 
-/// Counts the writer's commits; the writer adds one after each commit, before it resumes
-/// the batch's callers.
+/// Counts the writer's commits; after each commit the writer adds one and tells the
+/// observer, before it resumes the batch's callers.
 final class CommitCounter: Sendable {
     private let value = Atomic<UInt64>(0)
+    /// Held in a class: a closure stored as a `Mutex`'s value is re-wrapped in a
+    /// reabstraction thunk by every `withLock`, so its calls grow slower with each one.
+    private final class Observer: Sendable {
+        let body: @Sendable () -> Void
+        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
+    }
+    private let observer = Mutex<Observer?>(nil)
+
     var current: UInt64 { value.load(ordering: .acquiring) }
     func increment() { value.wrappingAdd(1, ordering: .releasing) }
+
+    /// Sets what `committed()` calls, on the writer's thread; it must not block.
+    func observe(_ body: @escaping @Sendable () -> Void) { observer.withLock { $0 = Observer(body) } }
+    func committed() { observer.withLock { $0 }?.body() }
 }
 
 /// A connection for point reads, used by whichever thread holds its lock.
 private final class DirectConnection: @unchecked Sendable {
-    // @unchecked: `connection` and `snapshot` are only touched with `lock` held.
+    // @unchecked: every field is only touched with `lock` held.
     private let lock = Mutex(())
     private var connection: Connection?
     /// The read transaction left open for the next point read: the commit count read
     /// before it began, and when it began.
     private var snapshot: (commits: UInt64, began: ContinuousClock.Instant)?
+    /// Point reads the open snapshot served.
+    private var readsInSnapshot = 0
+    /// Point reads to run in their statement's own transaction before trying a snapshot
+    /// again, after one that served a single read.
+    private var readsWithoutSnapshot = 0
 
     /// How long a snapshot serves point reads at most, even with no commit since; it keeps
     /// a TRUNCATE checkpoint waiting (it waits up to 100 ms) no longer than this.
     static let maxSnapshotAge = Duration.milliseconds(5)
+    /// When commits come faster than point reads, a snapshot serves one read and costs a
+    /// BEGIN and a COMMIT more than the read alone: after such a snapshot, this many point
+    /// reads run without one.
+    static let readsBetweenTries = 64
 
     init(_ connection: Connection) { self.connection = connection }
 
     /// `body` on this connection, in the open snapshot if it is still current, else in a
     /// new one left open, and whether that one began now; nil at once if another thread
     /// holds the connection.
-    func read<T>(commits: UInt64, _ body: (Connection) throws -> T) -> (Result<T, any Error>, began: Bool)? {
+    func read<T>(commits: UInt64, counter: CommitCounter, _ body: (Connection) throws -> T) -> (Result<T, any Error>, began: Bool)? {
         lock.withLockIfAvailable { _ in
             guard let connection else { return (.failure(StorageError(.closed, "the store is closed")), false) }
             if let snapshot, snapshot.commits != commits || ContinuousClock.now - snapshot.began >= Self.maxSnapshotAge {
                 endSnapshot(connection)
+            }
+            if snapshot == nil, readsWithoutSnapshot > 0 {
+                readsWithoutSnapshot -= 1
+                do { return (.success(try body(connection)), false) } catch { return (.failure(error), false) }
             }
             let began = snapshot == nil
             do {
                 if began {
                     try connection.run(SQL.beginRead)
                     snapshot = (commits, ContinuousClock.now)
+                    readsInSnapshot = 0
                 }
-                return (.success(try body(connection)), began)
+                readsInSnapshot += 1
+                let value = try body(connection)
+                // A commit during the read: the snapshot is stale already.
+                if counter.current != snapshot?.commits { endSnapshot(connection) }
+                return (.success(value), began)
             } catch {
                 endSnapshot(connection)
                 return (.failure(error), began)
             }
+        }
+    }
+
+    /// Ends the snapshot if it began before commit number `commits`, unless another thread
+    /// holds the connection.
+    func endSnapshotIfStale(commits: UInt64) {
+        lock.withLockIfAvailable { _ in
+            if let connection, let snapshot, snapshot.commits != commits { endSnapshot(connection) }
         }
     }
 
@@ -389,6 +439,7 @@ private final class DirectConnection: @unchecked Sendable {
     private func endSnapshot(_ connection: Connection) {
         guard snapshot != nil else { return }
         snapshot = nil
+        if readsInSnapshot < 2 { readsWithoutSnapshot = Self.readsBetweenTries }
         if (try? connection.run(SQL.commit)) == nil, !connection.isAutocommit { try? connection.execute("ROLLBACK") }
     }
 

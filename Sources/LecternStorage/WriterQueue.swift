@@ -139,7 +139,10 @@ final class WriterQueue: Sendable {
                     continue
                 }
                 if let exclusive = batch.first as? any ExclusiveWrite, batch.count == 1 {
-                    exclusive.run(connection, then: commits.increment)
+                    exclusive.run(connection) {
+                        commits.increment()
+                        commits.committed()
+                    }
                 } else {
                     commit(batch, on: connection, subscribers: subscribers)
                 }
@@ -189,6 +192,7 @@ final class WriterQueue: Sendable {
         case .committed(let context, let activities):
             givenPosition = context.position
             commits.increment()
+            commits.committed()
             for job in batch { job.finish(failure: nil) }
             statistics.record(batchSize: batch.count, commitDuration: clock.now - started)
             if !activities.isEmpty {

@@ -93,14 +93,19 @@ struct ReadPoolTests {
         try await withTemporaryStore({ $0.directReadConnections = 1 }) { store, _ in
             let reader = try await store.makeReader()
             #expect(try await store.readerState(readerID: reader.id)?.eventCount == 0)
-            // The snapshot stays open after the read...
+            // The snapshot stays open after the read, and serves the next one...
+            #expect(store.readers.openSnapshots == 1)
+            #expect(try await store.reader(id: reader.id)?.email == reader.email)
             #expect(store.readers.openSnapshots == 1)
             _ = try await store.appendEvents(readerID: reader.id, [event("w", 1)])
-            // ...and the commit since makes the next point read start a new one.
+            // ...until a commit, which ends it before the writer's caller resumes.
+            #expect(store.readers.openSnapshots == 0)
             #expect(try await store.readerState(readerID: reader.id)?.eventCount == 1)
             _ = try await store.appendEvents(readerID: reader.id, [event("w", 2), event("w", 3)])
             #expect(try await store.readerState(readerID: reader.id)?.eventCount == 3)
-            #expect(try await store.reader(id: reader.id)?.email == reader.email)
+            // That snapshot served one read: with commits between reads, point reads now run
+            // in their statement's own transaction and leave nothing open.
+            #expect(store.readers.openSnapshots == 0)
         }
     }
 
