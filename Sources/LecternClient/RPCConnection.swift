@@ -9,7 +9,7 @@ import Synchronization
 public final class RPCConnection: Sendable {
     private struct State {
         var outbound: NIOAsyncChannelOutboundWriter<Frame>?
-        var calls: [UInt32: AsyncThrowingStream<CallEvent, any Error>.Continuation] = [:]
+        var calls: [UInt32: CallSink] = [:]
         var nextCallID: UInt32 = 1
         var closedReason: RPCError?
         var goAway: GoAway?
@@ -18,6 +18,20 @@ public final class RPCConnection: Sendable {
     enum CallEvent: Sendable {
         case message(ByteBuffer)
         case end(CallEnd)
+    }
+
+    /// Where an open call's frames go: a stream of events, or, for a unary call, its last
+    /// message kept until CALL_END resumes the caller (no stream to make and iterate).
+    private enum CallSink {
+        case stream(AsyncThrowingStream<CallEvent, any Error>.Continuation)
+        case unary(CheckedContinuation<(ByteBuffer?, CallEnd), any Error>, response: ByteBuffer?)
+
+        func fail(_ error: any Error) {
+            switch self {
+            case .stream(let continuation): continuation.finish(throwing: error)
+            case .unary(let continuation, _): continuation.resume(throwing: error)
+            }
+        }
     }
 
     private let state = Mutex(State())
@@ -80,31 +94,33 @@ public final class RPCConnection: Sendable {
     public func unary<Request: ProtoMessage, Response: ProtoMessage>(
         _ method: String, _ request: Request, as: Response.Type = Response.self, options: CallOptions = CallOptions()
     ) async throws -> Response {
-        let (id, events) = try open()
-        return try await withTaskCancellationHandler {
-            do {
-                try await write([
-                    Frame(kind: .callStart, callID: id, message: callStart(method, options)),
-                    Frame(kind: .message, flags: .endStream, callID: id, message: request),
-                ])
-                var response: Response?
-                for try await event in events {
-                    switch event {
-                    case .message(let bytes):
-                        response = try Self.decode(bytes)
-                    case .end(let end):
-                        try Self.check(end)
-                        guard let response else { throw RPCError(.internal, "the server ended \(method) without a response") }
-                        return response
+        let id = try reserveCallID()
+        let frames = [
+            Frame(kind: .callStart, callID: id, message: callStart(method, options)),
+            Frame(kind: .message, flags: .endStream, callID: id, message: request),
+        ]
+        do {
+            let (message, end) = try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { continuation in
+                    let refusal = state.withLock { state -> RPCError? in
+                        if let reason = state.closedReason { return RPCError(reason.code, reason.message, details: Self.notProcessed) }
+                        state.calls[id] = .unary(continuation, response: nil)
+                        return nil
                     }
+                    if let refusal { return continuation.resume(throwing: refusal) }
+                    // Cancelled before the call was registered, so `onCancel` found nothing:
+                    // end it here, before any frame is sent.
+                    if Task.isCancelled { return fail(id, CancellationError()) }
+                    send(frames, of: id)
                 }
-                try Task.checkCancellation()
-                throw state.withLock { $0.closedReason } ?? RPCError(.unavailable, "the connection closed during the call")
-            } catch let error as RPCError where error.code == .unavailable && !error.wasNotProcessed && wasNotProcessed(id) {
-                throw RPCError(.unavailable, error.message, details: .with { $0.reason = RPCError.notProcessedReason })
+            } onCancel: {
+                cancel(id)
             }
-        } onCancel: {
-            cancel(id)
+            try Self.check(end)
+            guard let message else { throw RPCError(.internal, "the server ended \(method) without a response") }
+            return try Self.decode(message)
+        } catch let error as RPCError where error.code == .unavailable && !error.wasNotProcessed && wasNotProcessed(id) {
+            throw RPCError(.unavailable, error.message, details: Self.notProcessed)
         }
     }
 
@@ -156,52 +172,101 @@ public final class RPCConnection: Sendable {
         }
     }
 
+    /// The details of an error for a call the server certainly did not process.
+    private static let notProcessed = ErrorDetails.with { $0.reason = RPCError.notProcessedReason }
+
+    /// A new call id; throws when the connection takes no new calls.
+    private func reserveCallID() throws -> UInt32 {
+        try state.withLock { state in
+            if let reason = state.closedReason { throw RPCError(reason.code, reason.message, details: Self.notProcessed) }
+            if state.goAway != nil {
+                throw RPCError(.unavailable, "the server sent GOAWAY; open the call on a new connection", details: Self.notProcessed)
+            }
+            defer { state.nextCallID += 1 }
+            return state.nextCallID
+        }
+    }
+
     func open() throws -> (UInt32, AsyncThrowingStream<CallEvent, any Error>) {
         let (events, continuation) = AsyncThrowingStream.makeStream(of: CallEvent.self)
-        let id: UInt32 = try state.withLock { state in
-            let notProcessed = ErrorDetails.with { $0.reason = RPCError.notProcessedReason }
-            if let reason = state.closedReason { throw RPCError(reason.code, reason.message, details: notProcessed) }
-            if state.goAway != nil {
-                throw RPCError(.unavailable, "the server sent GOAWAY; open the call on a new connection", details: notProcessed)
-            }
-            let id = state.nextCallID
-            state.nextCallID += 1
-            state.calls[id] = continuation
-            return id
+        let id = try reserveCallID()
+        try state.withLock { state in
+            if let reason = state.closedReason { throw RPCError(reason.code, reason.message, details: Self.notProcessed) }
+            state.calls[id] = .stream(continuation)
         }
         return (id, events)
     }
 
     func write(_ frames: [Frame]) async throws {
-        let notSent = ErrorDetails.with { $0.reason = RPCError.notProcessedReason }
-        guard let outbound = state.withLock({ $0.outbound }) else { throw RPCError(.unavailable, "not connected", details: notSent) }
+        guard let outbound = state.withLock({ $0.outbound }) else { throw RPCError(.unavailable, "not connected", details: Self.notProcessed) }
         do {
             try await outbound.write(contentsOf: frames)
         } catch {
-            throw RPCError(.unavailable, "the connection is closed", details: notSent)
+            throw RPCError(.unavailable, "the connection is closed", details: Self.notProcessed)
         }
     }
 
-    /// Abandons call `id`: its stream ends, CANCEL goes to the server.
+    /// Writes a unary call's frames: straight to the channel while it is writable (no
+    /// task, no async writer), else through the outbound writer, which waits for room.
+    /// A failed write fails the call.
+    private func send(_ frames: [Frame], of id: UInt32) {
+        guard channel.isWritable, let last = frames.last else {
+            Task {
+                do { try await write(frames) } catch { fail(id, error) }
+            }
+            return
+        }
+        let channel = channel
+        channel.eventLoop.execute {
+            for frame in frames.dropLast() { channel.write(frame, promise: nil) }
+            channel.writeAndFlush(last).whenFailure { [self] _ in
+                fail(id, RPCError(.unavailable, "the connection is closed", details: Self.notProcessed))
+            }
+        }
+    }
+
+    /// Ends call `id` with `error`, if it is still open.
+    private func fail(_ id: UInt32, _ error: any Error) {
+        state.withLock { $0.calls.removeValue(forKey: id) }?.fail(error)
+    }
+
+    /// Abandons call `id`: its caller gets `CancellationError`, CANCEL goes to the server.
     func cancel(_ id: UInt32) {
-        let continuation = state.withLock { $0.calls.removeValue(forKey: id) }
-        guard let continuation else { return }
-        continuation.finish(throwing: CancellationError())
+        guard let sink = state.withLock({ $0.calls.removeValue(forKey: id) }) else { return }
+        sink.fail(CancellationError())
         Task { try? await write([Frame(kind: .cancel, callID: id, message: Cancel.with { $0.reason = "cancelled by the client" })]) }
     }
 
     private func dispatch(_ frame: Frame) {
         switch frame.kind {
         case .message:
-            _ = state.withLock { $0.calls[frame.callID] }?.yield(.message(frame.payload))
+            let stream = state.withLock { state -> AsyncThrowingStream<CallEvent, any Error>.Continuation? in
+                switch state.calls[frame.callID] {
+                case .stream(let continuation)?:
+                    return continuation
+                case .unary(let continuation, _)?:
+                    state.calls[frame.callID] = .unary(continuation, response: frame.payload)
+                    return nil
+                case nil:
+                    return nil
+                }
+            }
+            stream?.yield(.message(frame.payload))
         case .callEnd:
-            let continuation = state.withLock { $0.calls.removeValue(forKey: frame.callID) }
-            guard let continuation else { return }
+            guard let sink = state.withLock({ $0.calls.removeValue(forKey: frame.callID) }) else { return }
+            let end: CallEnd
             do {
-                continuation.yield(.end(try frame.decode(CallEnd.self)))
-                continuation.finish()
+                end = try frame.decode(CallEnd.self)
             } catch {
-                continuation.finish(throwing: RPCError(.internal, "the server's CALL_END does not decode: \(error)"))
+                sink.fail(RPCError(.internal, "the server's CALL_END does not decode: \(error)"))
+                return
+            }
+            switch sink {
+            case .stream(let continuation):
+                continuation.yield(.end(end))
+                continuation.finish()
+            case .unary(let continuation, let response):
+                continuation.resume(returning: (response, end))
             }
         case .goAway:
             let goAway = try? frame.decode(GoAway.self)
@@ -225,7 +290,7 @@ public final class RPCConnection: Sendable {
             defer { state.calls.removeAll() }
             return Array(state.calls.values)
         }
-        for call in calls { call.finish(throwing: reason) }
+        for call in calls { call.fail(reason) }
         for waiter in pongWaiter.withLock({ list in defer { list.removeAll() }; return list }) { waiter.finish() }
     }
 

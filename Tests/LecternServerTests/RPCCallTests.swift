@@ -119,6 +119,22 @@ struct RPCCallTests {
         }
     }
 
+    @Test("a unary call from a task cancelled before it starts throws CancellationError; the connection stays usable")
+    func cancelledBeforeStart() async throws {
+        try await withTestServer { path, _, observer, _ in
+            let connection = try await RPCConnection.connect(socketPath: path)
+            let call = Task {
+                withUnsafeCurrentTask { $0?.cancel() }
+                return try await connection.unary(TestMethods.sleep, Ping(), as: Ping.self)
+            }
+            await #expect(throws: CancellationError.self) { try await call.value }
+            #expect(try await connection.unary(TestMethods.echo, Ping.with { $0.opaqueData = 5 }, as: Ping.self).opaqueData == 5)
+            // Nothing was sent: the server, which read the echo call, never started a sleep.
+            #expect(observer.started.value == 0)
+            await connection.close()
+        }
+    }
+
     @Test("closing the connection cancels its calls")
     func closeCancelsCalls() async throws {
         try await withTestServer { path, _, observer, _ in
