@@ -23,12 +23,12 @@ public final class RPCConnection: Sendable {
     /// Where an open call's frames go: a stream of events, or, for a unary call, its last
     /// message kept until CALL_END resumes the caller (no stream to make and iterate).
     private enum CallSink {
-        case stream(AsyncThrowingStream<CallEvent, any Error>.Continuation)
+        case stream(CallEvents)
         case unary(CheckedContinuation<(ByteBuffer?, CallEnd), any Error>, response: ByteBuffer?)
 
         func fail(_ error: any Error) {
             switch self {
-            case .stream(let continuation): continuation.finish(throwing: error)
+            case .stream(let events): events.finish(throwing: error)
             case .unary(let continuation, _): continuation.resume(throwing: error)
             }
         }
@@ -187,12 +187,12 @@ public final class RPCConnection: Sendable {
         }
     }
 
-    func open() throws -> (UInt32, AsyncThrowingStream<CallEvent, any Error>) {
-        let (events, continuation) = AsyncThrowingStream.makeStream(of: CallEvent.self)
+    func open() throws -> (UInt32, CallEvents) {
+        let events = CallEvents()
         let id = try reserveCallID()
         try state.withLock { state in
             if let reason = state.closedReason { throw RPCError(reason.code, reason.message, details: Self.notProcessed) }
-            state.calls[id] = .stream(continuation)
+            state.calls[id] = .stream(events)
         }
         return (id, events)
     }
@@ -240,10 +240,10 @@ public final class RPCConnection: Sendable {
     private func dispatch(_ frame: Frame) {
         switch frame.kind {
         case .message:
-            let stream = state.withLock { state -> AsyncThrowingStream<CallEvent, any Error>.Continuation? in
+            let stream = state.withLock { state -> CallEvents? in
                 switch state.calls[frame.callID] {
-                case .stream(let continuation)?:
-                    return continuation
+                case .stream(let events)?:
+                    return events
                 case .unary(let continuation, _)?:
                     state.calls[frame.callID] = .unary(continuation, response: frame.payload)
                     return nil
@@ -262,9 +262,9 @@ public final class RPCConnection: Sendable {
                 return
             }
             switch sink {
-            case .stream(let continuation):
-                continuation.yield(.end(end))
-                continuation.finish()
+            case .stream(let events):
+                events.yield(.end(end))
+                events.finish()
             case .unary(let continuation, let response):
                 continuation.resume(returning: (response, end))
             }
@@ -313,25 +313,27 @@ public final class RPCConnection: Sendable {
 /// non-OK status is thrown as `RPCError`. Dropping the iterator early cancels the call.
 public struct ResponseStream<Response: ProtoMessage>: AsyncSequence, Sendable {
     public typealias Element = Response
-    let events: AsyncThrowingStream<RPCConnection.CallEvent, any Error>
+    let events: CallEvents
     let cancel: @Sendable () -> Void
 
     public final class AsyncIterator: AsyncIteratorProtocol {
-        var base: AsyncThrowingStream<RPCConnection.CallEvent, any Error>.AsyncIterator
+        let events: CallEvents
         let cancel: @Sendable () -> Void
         var finished = false
 
-        init(base: AsyncThrowingStream<RPCConnection.CallEvent, any Error>.AsyncIterator, cancel: @escaping @Sendable () -> Void) {
-            self.base = base
+        init(events: CallEvents, cancel: @escaping @Sendable () -> Void) {
+            self.events = events
             self.cancel = cancel
         }
 
         deinit { if !finished { cancel() } }
 
+        /// The next response; nil after the server's OK. Cancelling the task cancels the
+        /// call (CANCEL goes to the server) and throws `CancellationError`.
         public func next() async throws -> Response? {
             guard !finished else { return nil }
             do {
-                switch try await base.next() {
+                switch try await withTaskCancellationHandler(operation: events.next, onCancel: cancel) {
                 case .message(let bytes)?:
                     return try RPCConnection.decode(bytes)
                 case .end(let end)?:
@@ -340,7 +342,6 @@ public struct ResponseStream<Response: ProtoMessage>: AsyncSequence, Sendable {
                     return nil
                 case nil:
                     finished = true
-                    try Task.checkCancellation()
                     throw RPCError(.unavailable, "the connection closed during the call")
                 }
             } catch {
@@ -351,7 +352,7 @@ public struct ResponseStream<Response: ProtoMessage>: AsyncSequence, Sendable {
     }
 
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(base: events.makeAsyncIterator(), cancel: cancel)
+        AsyncIterator(events: events, cancel: cancel)
     }
 }
 
@@ -359,18 +360,18 @@ public struct ResponseStream<Response: ProtoMessage>: AsyncSequence, Sendable {
 public struct ClientStreamingCall<Request: ProtoMessage, Response: ProtoMessage>: Sendable {
     let id: UInt32
     let connection: RPCConnection
-    let events: AsyncThrowingStream<RPCConnection.CallEvent, any Error>
+    let events: CallEvents
 
     /// Sends one request message.
     public func send(_ request: Request) async throws {
         try await connection.write([Frame(kind: .message, callID: id, message: request)])
     }
 
-    /// Half-closes and waits for the response.
+    /// Half-closes and waits for the response. Cancelling the task cancels the call.
     public func finish() async throws -> Response {
         try await connection.write([Frame(kind: .halfClose, callID: id)])
         var response: Response?
-        for try await event in events {
+        while let event = try await withTaskCancellationHandler(operation: events.next, onCancel: cancel) {
             switch event {
             case .message(let bytes): response = try RPCConnection.decode(bytes)
             case .end(let end):
