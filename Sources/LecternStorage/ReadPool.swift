@@ -142,7 +142,7 @@ final class ReadPool: Sendable {
     ///
     /// A direct connection keeps its read transaction open after a point read, and the
     /// next point read on it runs in the same snapshot if the writer has committed nothing
-    /// since the snapshot began and it is younger than `DirectConnection.maxSnapshotAge`.
+    /// since the snapshot began and it is younger than `ReusedSnapshot.maxAge`.
     /// Every read transaction takes and releases SQLite's per-file shared-memory lock, which
     /// all threads share: between reads, that is most of what a point read costs. A caller
     /// always sees every write acknowledged to it, since the acknowledgement came after the
@@ -170,11 +170,11 @@ final class ReadPool: Sendable {
         for slot in direct { slot.endSnapshotIfStale(commits: current) }
     }
 
-    /// Ends, in `DirectConnection.maxSnapshotAge`, the snapshots that are then older than
+    /// Ends, in `ReusedSnapshot.maxAge`, the snapshots that are then older than
     /// that; again after that while any is left open. One sweep is scheduled at a time.
     private func scheduleSweep() {
         guard !sweepScheduled.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        let delay = DirectConnection.maxSnapshotAge.components
+        let delay = ReusedSnapshot.maxAge.components
         DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(delay.attoseconds / 1_000_000_000))) { [self] in
             sweepScheduled.store(false, ordering: .releasing)
             var open = false
@@ -254,7 +254,11 @@ final class ReadPool: Sendable {
 
     // MARK: Connection threads
 
+    /// A connection thread: runs queued reads one at a time. While more reads wait, the
+    /// read transaction stays open for the next one (`ReusedSnapshot`); the thread ends it
+    /// before it sleeps, so an idle connection holds no snapshot.
     private func serve(_ connection: Connection, index: Int) {
+        var snapshot = ReusedSnapshot()
         while true {
             work.wait()
             let next = state.withLock { state -> (job: ReadJob?, closed: Bool) in
@@ -264,11 +268,16 @@ final class ReadPool: Sendable {
                 return (job, state.closed)
             }
             guard let job = next.job else {
+                snapshot.end(connection)
                 if next.closed { return }
                 continue
             }
-            job.run(on: connection)
-            state.withLock { $0.running[index] = nil }
+            job.run(on: connection, in: &snapshot, commits: commits)
+            let moreWaiting = state.withLock { state in
+                state.running[index] = nil
+                return state.waiting > 0
+            }
+            if !moreWaiting { snapshot.end(connection) }
             job.complete()
         }
     }
@@ -292,7 +301,7 @@ private class ReadJob: @unchecked Sendable {
     func markCancelled() { cancelled.store(true, ordering: .releasing) }
     var isCancelled: Bool { cancelled.load(ordering: .acquiring) }
 
-    func run(on connection: Connection) {}
+    func run(on connection: Connection, in snapshot: inout ReusedSnapshot, commits: CommitCounter) {}
     func complete() {}
     func fail(_ error: StorageError) {}
 }
@@ -306,10 +315,10 @@ private final class TypedReadJob<T: Sendable>: ReadJob, @unchecked Sendable {
         self.body = body
     }
 
-    override func run(on connection: Connection) {
+    override func run(on connection: Connection, in snapshot: inout ReusedSnapshot, commits: CommitCounter) {
         result = Result {
             do {
-                return try readTransaction(on: connection, body)
+                return try snapshot.read(on: connection, commits: commits.current, counter: commits, body)
             } catch {
                 if isCancelled { throw StorageError(.cancelled, "the read was cancelled") }
                 throw error
@@ -326,16 +335,67 @@ private final class TypedReadJob<T: Sendable>: ReadJob, @unchecked Sendable {
     }
 }
 
-/// `body` in one read transaction: one snapshot for all its statements.
-private func readTransaction<T>(on connection: Connection, _ body: (Connection) throws -> T) throws -> T {
-    do {
-        try connection.run(SQL.beginRead)
-        let value = try body(connection)
-        try connection.run(SQL.commit)
-        return value
-    } catch {
-        if !connection.isAutocommit { try? connection.execute("ROLLBACK") }
-        throw error
+/// A read transaction kept open between reads for as long as it shows the newest commit:
+/// every read transaction takes and releases SQLite's per-file shared-memory lock, which
+/// all threads of the process contend for. A read runs in the open snapshot if the writer's
+/// commit count has not moved since it began and it is younger than `maxAge`; otherwise
+/// the snapshot ends and a new one begins. So a read always sees every commit acknowledged
+/// before it started. Whoever owns the connection ends the snapshot when it has no more
+/// reads to run.
+struct ReusedSnapshot {
+    /// The commit count read before the snapshot began, and when it began.
+    private var began: (commits: UInt64, at: ContinuousClock.Instant)?
+    private var reads = 0
+    /// Whether the last snapshot to end served a single read; cleared when read.
+    private var endedAfterOneRead = false
+
+    /// How long a snapshot serves reads at most, even with no commit since; it keeps a
+    /// TRUNCATE checkpoint waiting (it waits up to 100 ms) no longer than this.
+    static let maxAge = Duration.milliseconds(5)
+
+    var isOpen: Bool { began != nil }
+
+    /// `body` in the open snapshot if it is current for commit number `commits`, else in
+    /// a new one, left open unless a commit came during the read.
+    mutating func read<T>(on connection: Connection, commits: UInt64, counter: CommitCounter, _ body: (Connection) throws -> T) throws -> T {
+        endIfStale(connection, commits: commits)
+        if began == nil {
+            try connection.run(SQL.beginRead)
+            began = (commits, ContinuousClock.now)
+            reads = 0
+        }
+        reads += 1
+        do {
+            let value = try body(connection)
+            if counter.current != began?.commits { end(connection) }
+            return value
+        } catch {
+            end(connection)
+            throw error
+        }
+    }
+
+    /// Ends the snapshot if it began before commit number `commits` or reached `maxAge`.
+    mutating func endIfStale(_ connection: Connection, commits: UInt64) {
+        if let began, began.commits != commits || ContinuousClock.now - began.at >= Self.maxAge { end(connection) }
+    }
+
+    /// Ends the snapshot if it reached `maxAge`.
+    mutating func endIfOld(_ connection: Connection) {
+        if let began, ContinuousClock.now - began.at >= Self.maxAge { end(connection) }
+    }
+
+    mutating func end(_ connection: Connection) {
+        guard began != nil else { return }
+        began = nil
+        endedAfterOneRead = reads < 2
+        if (try? connection.run(SQL.commit)) == nil, !connection.isAutocommit { try? connection.execute("ROLLBACK") }
+    }
+
+    /// Whether a snapshot ended after serving a single read since the last call.
+    mutating func takeEndedAfterOneRead() -> Bool {
+        defer { endedAfterOneRead = false }
+        return endedAfterOneRead
     }
 }
 
@@ -364,18 +424,11 @@ private final class DirectConnection: @unchecked Sendable {
     // @unchecked: every field is only touched with `lock` held.
     private let lock = Mutex(())
     private var connection: Connection?
-    /// The read transaction left open for the next point read: the commit count read
-    /// before it began, and when it began.
-    private var snapshot: (commits: UInt64, began: ContinuousClock.Instant)?
-    /// Point reads the open snapshot served.
-    private var readsInSnapshot = 0
+    private var snapshot = ReusedSnapshot()
     /// Point reads to run in their statement's own transaction before trying a snapshot
     /// again, after one that served a single read.
     private var readsWithoutSnapshot = 0
 
-    /// How long a snapshot serves point reads at most, even with no commit since; it keeps
-    /// a TRUNCATE checkpoint waiting (it waits up to 100 ms) no longer than this.
-    static let maxSnapshotAge = Duration.milliseconds(5)
     /// When commits come faster than point reads, a snapshot serves one read and costs a
     /// BEGIN and a COMMIT more than the read alone: after such a snapshot, this many point
     /// reads run without one.
@@ -384,69 +437,59 @@ private final class DirectConnection: @unchecked Sendable {
     init(_ connection: Connection) { self.connection = connection }
 
     /// `body` on this connection, in the open snapshot if it is still current, else in a
-    /// new one left open, and whether that one began now; nil at once if another thread
-    /// holds the connection.
+    /// new one left open (or, after a snapshot that served one read, in the statement's
+    /// own transaction), and whether a snapshot began; nil at once if another thread holds
+    /// the connection.
     func read<T>(commits: UInt64, counter: CommitCounter, _ body: (Connection) throws -> T) -> (Result<T, any Error>, began: Bool)? {
         lock.withLockIfAvailable { _ in
             guard let connection else { return (.failure(StorageError(.closed, "the store is closed")), false) }
-            if let snapshot, snapshot.commits != commits || ContinuousClock.now - snapshot.began >= Self.maxSnapshotAge {
-                endSnapshot(connection)
-            }
-            if snapshot == nil, readsWithoutSnapshot > 0 {
+            snapshot.endIfStale(connection, commits: commits)
+            noteEndedSnapshot()
+            if !snapshot.isOpen, readsWithoutSnapshot > 0 {
                 readsWithoutSnapshot -= 1
                 do { return (.success(try body(connection)), false) } catch { return (.failure(error), false) }
             }
-            let began = snapshot == nil
+            let began = !snapshot.isOpen
+            defer { noteEndedSnapshot() }
             do {
-                if began {
-                    try connection.run(SQL.beginRead)
-                    snapshot = (commits, ContinuousClock.now)
-                    readsInSnapshot = 0
-                }
-                readsInSnapshot += 1
-                let value = try body(connection)
-                // A commit during the read: the snapshot is stale already.
-                if counter.current != snapshot?.commits { endSnapshot(connection) }
-                return (.success(value), began)
+                return (.success(try snapshot.read(on: connection, commits: commits, counter: counter, body)), began)
             } catch {
-                endSnapshot(connection)
                 return (.failure(error), began)
             }
         }
+    }
+
+    private func noteEndedSnapshot() {
+        if snapshot.takeEndedAfterOneRead() { readsWithoutSnapshot = Self.readsBetweenTries }
     }
 
     /// Ends the snapshot if it began before commit number `commits`, unless another thread
     /// holds the connection.
     func endSnapshotIfStale(commits: UInt64) {
         lock.withLockIfAvailable { _ in
-            if let connection, let snapshot, snapshot.commits != commits { endSnapshot(connection) }
+            guard let connection else { return }
+            snapshot.endIfStale(connection, commits: commits)
+            noteEndedSnapshot()
         }
     }
 
-    /// Ends the snapshot if it reached `maxSnapshotAge`; whether one is still open (or the
+    /// Ends the snapshot if it reached its age; whether one is still open (or the
     /// connection is busy, so it may be).
     func endSnapshotIfOld() -> Bool {
         lock.withLockIfAvailable { _ in
-            guard let connection, let snapshot else { return false }
-            guard ContinuousClock.now - snapshot.began >= Self.maxSnapshotAge else { return true }
-            endSnapshot(connection)
-            return false
+            guard let connection else { return false }
+            snapshot.endIfOld(connection)
+            noteEndedSnapshot()
+            return snapshot.isOpen
         } ?? true
     }
 
-    var hasSnapshot: Bool { lock.withLock { _ in snapshot != nil } }
-
-    private func endSnapshot(_ connection: Connection) {
-        guard snapshot != nil else { return }
-        snapshot = nil
-        if readsInSnapshot < 2 { readsWithoutSnapshot = Self.readsBetweenTries }
-        if (try? connection.run(SQL.commit)) == nil, !connection.isAutocommit { try? connection.execute("ROLLBACK") }
-    }
+    var hasSnapshot: Bool { lock.withLock { _ in snapshot.isOpen } }
 
     /// Waits for a read in progress, ends its snapshot, then closes the connection.
     func close() {
         lock.withLock { _ in
-            if let connection { endSnapshot(connection) }
+            if let connection { snapshot.end(connection) }
             connection = nil
         }
     }

@@ -109,6 +109,31 @@ struct ReadPoolTests {
         }
     }
 
+    @Test("while snapshots are reused under load, every read sees the writes acknowledged to its caller")
+    func readsFollowOwnWritesUnderLoad() async throws {
+        try await withTemporaryStore({ $0.readConnections = 1; $0.directReadConnections = 1 }) { store, _ in
+            var readers: [Int64] = []
+            for index in 0..<8 { readers.append(try await store.makeReader("load\(index)").id) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for reader in readers {
+                    group.addTask {
+                        for sequence in 1...100 {
+                            _ = try await store.appendEvents(readerID: reader, [event("own", UInt64(sequence))])
+                            let newest = try await store.events(readerID: reader, beforeID: nil, limit: 1)
+                            #expect(newest.first?.sequence == UInt64(sequence))
+                            #expect(try await store.readerState(readerID: reader)?.eventCount == Int64(sequence))
+                        }
+                    }
+                    // Readers that only read keep the pool busy, so its snapshot stays open.
+                    group.addTask {
+                        for _ in 1...300 { _ = try await store.events(readerID: reader, beforeID: nil, limit: 5) }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+    }
+
     @Test("an idle direct connection's snapshot is ended by the sweep, so it does not hold the WAL back")
     func idleSnapshotEnds() async throws {
         try await withTemporaryStore({ $0.directReadConnections = 2 }) { store, path in
