@@ -83,15 +83,14 @@ public final class ReaderService: Sendable {
         var validation = Validation()
         validation.require((1...1_000).contains(request.events.count), "events", "must hold 1 to 1,000 events, got \(request.events.count)")
         for (index, event) in request.events.enumerated() {
-            let field = "events[\(index)]"
-            validation.length(event.clientSessionID, "\(field).client_session_id", 1...64)
-            validation.require(event.sequence >= 1, "\(field).sequence", "must be 1 or more")
-            validation.length(event.type, "\(field).type", 1...64)
-            validation.require(event.type.utf8.allSatisfy(Self.isTypeByte), "\(field).type", "may hold only a-z, 0-9, _, . and -")
-            validation.length(event.contentID, "\(field).content_id", 0...256)
-            validation.require(event.payload.count <= 16_384, "\(field).payload", "must be at most 16384 bytes, got \(event.payload.count)")
+            validation.length(event.clientSessionID, "events[\(index)].client_session_id", 1...64)
+            validation.require(event.sequence >= 1, "events[\(index)].sequence", "must be 1 or more")
+            validation.length(event.type, "events[\(index)].type", 1...64)
+            validation.require(event.type.utf8.allSatisfy(Self.isTypeByte), "events[\(index)].type", "may hold only a-z, 0-9, _, . and -")
+            validation.length(event.contentID, "events[\(index)].content_id", 0...256)
+            validation.require(event.payload.count <= 16_384, "events[\(index)].payload", "must be at most 16384 bytes, got \(event.payload.count)")
             if let progress = event.progress {
-                validation.require(progress.isFinite && (0...1).contains(progress), "\(field).progress", "must be from 0 to 1")
+                validation.require(progress.isFinite && (0...1).contains(progress), "events[\(index)].progress", "must be from 0 to 1")
             }
         }
         try validation.check()
