@@ -11,7 +11,14 @@ final class Connection {
     private var statements: [String: Statement] = [:]
 
     /// Opens `path`, creating the file when `readOnly` is false.
+    /// Process-wide settings, made once before the first connection opens: no memory
+    /// statistics, whose mutex every SQLite allocation and free of every thread takes.
+    private static let processSettings: Void = {
+        _ = lectern_sqlite_disable_memory_statistics()
+    }()
+
     init(path: String, readOnly: Bool) throws(StorageError) {
+        Self.processSettings
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
             | (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
