@@ -16,9 +16,8 @@ import Synchronization
 /// A point read (one row by its key, a few microseconds) costs less than the two thread
 /// wake-ups of a hop to a connection thread and back, so `pointRead` runs it at once on the
 /// calling thread when a direct connection is free, and queues it like any read otherwise.
-/// While point reads overlap, a direct connection keeps its read transaction open for the
-/// next one, for as long as the writer has committed nothing since it began (see
-/// `pointRead`).
+/// Both kinds of connection keep their read transaction open for the next read while the
+/// writer has committed nothing since it began (`ReusedSnapshot`).
 final class ReadPool: Sendable {
     private struct State {
         var queue: [ReadJob] = []
@@ -153,10 +152,8 @@ final class ReadPool: Sendable {
         _ body: @escaping @Sendable (Connection) throws -> T
     ) async throws -> T {
         try Task.checkCancellation()
-        // Counted before a snapshot can begin: a commit after this makes it stale.
-        let commitsSeen = commits.current
         for slot in direct {
-            guard let (outcome, began) = slot.read(commits: commitsSeen, counter: commits, body) else { continue }
+            guard let (outcome, began) = slot.read(commits, body) else { continue }
             if began { scheduleSweep() }
             return try outcome.get()
         }
@@ -318,7 +315,7 @@ private final class TypedReadJob<T: Sendable>: ReadJob, @unchecked Sendable {
     override func run(on connection: Connection, in snapshot: inout ReusedSnapshot, commits: CommitCounter) {
         result = Result {
             do {
-                return try snapshot.read(on: connection, commits: commits.current, counter: commits, body)
+                return try snapshot.read(on: connection, commits: commits, body)
             } catch {
                 if isCancelled { throw StorageError(.cancelled, "the read was cancelled") }
                 throw error
@@ -355,19 +352,21 @@ struct ReusedSnapshot {
 
     var isOpen: Bool { began != nil }
 
-    /// `body` in the open snapshot if it is current for commit number `commits`, else in
-    /// a new one, left open unless a commit came during the read.
-    mutating func read<T>(on connection: Connection, commits: UInt64, counter: CommitCounter, _ body: (Connection) throws -> T) throws -> T {
-        endIfStale(connection, commits: commits)
+    /// `body` in the open snapshot if it is still current, else in a new one, left open
+    /// unless a commit came during the read.
+    mutating func read<T>(on connection: Connection, commits: CommitCounter, _ body: (Connection) throws -> T) throws -> T {
+        // Counted before a new snapshot begins: a commit after this makes it stale.
+        let seen = commits.current
+        endIfStale(connection, commits: seen)
         if began == nil {
             try connection.run(SQL.beginRead)
-            began = (commits, ContinuousClock.now)
+            began = (seen, ContinuousClock.now)
             reads = 0
         }
         reads += 1
         do {
             let value = try body(connection)
-            if counter.current != began?.commits { end(connection) }
+            if commits.current != began?.commits { end(connection) }
             return value
         } catch {
             end(connection)
@@ -440,10 +439,10 @@ private final class DirectConnection: @unchecked Sendable {
     /// new one left open (or, after a snapshot that served one read, in the statement's
     /// own transaction), and whether a snapshot began; nil at once if another thread holds
     /// the connection.
-    func read<T>(commits: UInt64, counter: CommitCounter, _ body: (Connection) throws -> T) -> (Result<T, any Error>, began: Bool)? {
+    func read<T>(_ commits: CommitCounter, _ body: (Connection) throws -> T) -> (Result<T, any Error>, began: Bool)? {
         lock.withLockIfAvailable { _ in
             guard let connection else { return (.failure(StorageError(.closed, "the store is closed")), false) }
-            snapshot.endIfStale(connection, commits: commits)
+            snapshot.endIfStale(connection, commits: commits.current)
             noteEndedSnapshot()
             if !snapshot.isOpen, readsWithoutSnapshot > 0 {
                 readsWithoutSnapshot -= 1
@@ -452,7 +451,7 @@ private final class DirectConnection: @unchecked Sendable {
             let began = !snapshot.isOpen
             defer { noteEndedSnapshot() }
             do {
-                return (.success(try snapshot.read(on: connection, commits: commits, counter: counter, body)), began)
+                return (.success(try snapshot.read(on: connection, commits: commits, body)), began)
             } catch {
                 return (.failure(error), began)
             }
