@@ -21,6 +21,10 @@ final class ServerConnection: Sendable {
         var calls: [UInt32: ServerCall] = [:]
         var highestCallID: UInt32 = 0
         var goingAway = false
+        /// The connection's one deadline timer and when it fires: at the soonest deadline of
+        /// its calls, or earlier.
+        var deadlineTimer: (at: ContinuousClock.Instant, scheduled: Scheduled<Void>)?
+        var closed = false
     }
 
     init(
@@ -54,10 +58,15 @@ final class ServerConnection: Sendable {
         } catch {
             logger.debug("connection ended", metadata: ["error": "\(error)"])
         }
-        let open = state.withLock { state in
-            defer { state.calls.removeAll() }
-            return Array(state.calls.values)
+        let (open, timer) = state.withLock { state in
+            defer {
+                state.calls.removeAll()
+                state.deadlineTimer = nil
+                state.closed = true
+            }
+            return (Array(state.calls.values), state.deadlineTimer?.scheduled)
         }
+        timer?.cancel()
         for call in open { call.cancel() }
     }
 
@@ -169,28 +178,32 @@ final class ServerConnection: Sendable {
         }
         let deadline = callStart.timeoutMs > 0 ? ContinuousClock.now + .milliseconds(Int64(clamping: callStart.timeoutMs)) : nil
         let context = ServerContext(method: callStart.method, metadata: callStart.metadata, deadline: deadline, peer: peer)
-        /// Makes the call known to the connection and arms its deadline.
-        func admit(_ call: ServerCall) -> Scheduled<Void>? {
-            state.withLock { $0.calls[id] = call }
+        /// Makes the call known to the connection; its deadline is watched from now on.
+        func admit(_ call: ServerCall) {
+            let rearm = state.withLock { state -> Bool in
+                state.calls[id] = call
+                guard let deadline else { return false }
+                return state.deadlineTimer.map { deadline < $0.at } ?? true
+            }
             activity.callStarted(id)
-            return deadline.map { armDeadline($0, call) }
+            if rearm, let deadline { armDeadlineTimer(at: deadline) }
         }
         switch handler {
         case .single(let body):
             // The task starts when the request arrives: no stream to carry one message.
-            let call = ServerCall(id: id, requests: nil)
-            let deadlineTimer = admit(call)
+            let call = ServerCall(id: id, deadline: deadline, requests: nil)
+            admit(call)
             call.startOnRequest { [self] request in
-                await run(call, context, deadlineTimer) { sink in try await body(request, context, sink) }
+                await run(call, context) { sink in try await body(request, context, sink) }
             }
         case .stream(let body):
             let (requests, continuation) = AsyncStream.makeStream(
                 of: ByteBuffer.self, bufferingPolicy: .bufferingOldest(configuration.maxBufferedRequestMessages)
             )
-            let call = ServerCall(id: id, requests: continuation)
-            let deadlineTimer = admit(call)
+            let call = ServerCall(id: id, deadline: deadline, requests: continuation)
+            admit(call)
             call.start { [self] in
-                await run(call, context, deadlineTimer) { sink in try await body(requests, context, sink) }
+                await run(call, context) { sink in try await body(requests, context, sink) }
             }
         }
         return nil
@@ -198,10 +211,7 @@ final class ServerConnection: Sendable {
 
     // MARK: Calls
 
-    private func run(
-        _ call: ServerCall, _ context: ServerContext, _ deadlineTimer: Scheduled<Void>?,
-        _ handler: (ResponseSink) async throws -> ByteBuffer?
-    ) async {
+    private func run(_ call: ServerCall, _ context: ServerContext, _ handler: (ResponseSink) async throws -> ByteBuffer?) async {
         let sink = ResponseSink { [self] messages in
             guard !call.hasEnded else { throw CancellationError() }
             call.markStreamed()
@@ -221,7 +231,6 @@ final class ServerConnection: Sendable {
         } catch {
             outcome = .failure(error)
         }
-        deadlineTimer?.cancel()
         switch outcome {
         case .success(let response):
             await end(call, CallEnd(), response: response)
@@ -260,20 +269,50 @@ final class ServerConnection: Sendable {
         duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
     }
 
-    /// At `deadline`, on the event loop: ends the call with DEADLINE_EXCEEDED and cancels its
-    /// handler. CALL_END goes out at once, even if the handler ignores its cancellation, and
-    /// from a task of its own, so no cancellation can drop it. A timer on the event loop
-    /// costs no task per call, which matters when many calls carry short deadlines.
-    private func armDeadline(_ deadline: ContinuousClock.Instant, _ call: ServerCall) -> Scheduled<Void> {
+    /// Arms the connection's deadline timer for `deadline`, in place of a later one.
+    ///
+    /// One timer per connection, not one per call: arming and cancelling a timer from a
+    /// call's task each wake the event loop, twice per call, while a call that ends in
+    /// time leaves nothing to cancel here. The timer fires at the soonest deadline, ends
+    /// the calls past theirs, and is armed again for the soonest one left. Calls that
+    /// share a timeout come in deadline order, so the timer is seldom armed again.
+    private func armDeadlineTimer(at deadline: ContinuousClock.Instant) {
         let remaining = ContinuousClock.now.duration(to: deadline)
         let nanoseconds = max(0, remaining.components.seconds * 1_000_000_000 + remaining.components.attoseconds / 1_000_000_000)
-        return channel.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) { [self] in
-            guard call.markEnded() else { return }
+        let scheduled = channel.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) { [self] in expireDeadlines() }
+        let replaced = state.withLock { state -> Scheduled<Void>? in
+            // A sooner timer was armed meanwhile, or the connection ended: this one goes.
+            if state.closed { return scheduled }
+            if let current = state.deadlineTimer, current.at <= deadline { return scheduled }
+            defer { state.deadlineTimer = (deadline, scheduled) }
+            return state.deadlineTimer?.scheduled
+        }
+        replaced?.cancel()
+    }
+
+    /// On the event loop, when the deadline timer fires: ends each call whose deadline
+    /// passed with DEADLINE_EXCEEDED and cancels its handler, then arms the timer for the
+    /// soonest deadline left. CALL_END goes out at once, even if the handler ignores its
+    /// cancellation, and from a task of its own, so no cancellation can drop it.
+    private func expireDeadlines() {
+        let now = ContinuousClock.now
+        let (expired, next) = state.withLock { state -> ([ServerCall], ContinuousClock.Instant?) in
+            state.deadlineTimer = nil
+            var expired: [ServerCall] = []
+            var next: ContinuousClock.Instant?
+            for call in state.calls.values {
+                guard let deadline = call.deadline else { continue }
+                if deadline <= now { expired.append(call) } else { next = min(next ?? deadline, deadline) }
+            }
+            return (expired, state.closed ? nil : next)
+        }
+        for call in expired where call.markEnded() {
             call.markDeadlinePassed()
             let callEnd = RPCError(.deadlineExceeded, "the call's deadline passed").callEnd
             Task { try? await outbound.write(Frame(kind: .callEnd, callID: call.id, message: callEnd)) }
             call.cancel()
         }
+        if let next { armDeadlineTimer(at: next) }
     }
 
     /// Writes the call's last frames (its response, if any, and CALL_END) unless it ended already.
@@ -302,6 +341,8 @@ final class ServerConnection: Sendable {
 /// One call's task, its request messages, and whether it has ended.
 final class ServerCall: Sendable {
     let id: UInt32
+    /// When the call must have ended, from its CALL_START's timeout.
+    let deadline: ContinuousClock.Instant?
     /// Where a client-streaming call's request messages go; nil for a call that takes one
     /// request, which gets it through `startOnRequest`.
     private let continuation: AsyncStream<ByteBuffer>.Continuation?
@@ -311,8 +352,9 @@ final class ServerCall: Sendable {
     private let wroteStream = Atomic<Bool>(false)
     private let task = Mutex<Task<Void, Never>?>(nil)
 
-    init(id: UInt32, requests continuation: AsyncStream<ByteBuffer>.Continuation?) {
+    init(id: UInt32, deadline: ContinuousClock.Instant?, requests continuation: AsyncStream<ByteBuffer>.Continuation?) {
         self.id = id
+        self.deadline = deadline
         self.continuation = continuation
     }
 
@@ -360,10 +402,10 @@ final class ServerCall: Sendable {
     /// True the first time only: whoever ends the call writes its CALL_END.
     func markEnded() -> Bool { !ended.exchange(true, ordering: .acquiringAndReleasing) }
 
-    private let deadline = Atomic<Bool>(false)
+    private let deadlinePassed = Atomic<Bool>(false)
     /// The call was ended by its deadline.
-    func markDeadlinePassed() { deadline.store(true, ordering: .releasing) }
-    var passedDeadline: Bool { deadline.load(ordering: .acquiring) }
+    func markDeadlinePassed() { deadlinePassed.store(true, ordering: .releasing) }
+    var passedDeadline: Bool { deadlinePassed.load(ordering: .acquiring) }
 
     var hasEnded: Bool { ended.load(ordering: .acquiring) }
 

@@ -105,6 +105,42 @@ struct RPCCallTests {
         }
     }
 
+    @Test("calls on one connection each end at their own deadline, sooner ones first, whatever order they came in")
+    func deadlinesOnOneConnection() async throws {
+        try await withTestServer { path, _, observer, _ in
+            let connection = try await RPCConnection.connect(socketPath: path)
+            let clock = ContinuousClock()
+            let start = clock.now
+            func sleep(_ timeout: Duration) -> Task<Duration, any Error> {
+                Task {
+                    do {
+                        _ = try await connection.unary(TestMethods.sleep, Ping(), as: Ping.self, options: CallOptions(timeout: timeout))
+                        Issue.record("a call outlived its deadline of \(timeout)")
+                    } catch let error as RPCError {
+                        #expect(error.code == .deadlineExceeded)
+                    }
+                    return start.duration(to: clock.now)
+                }
+            }
+            let late = sleep(.milliseconds(1_500))
+            await observer.started.wait(atLeast: 1)
+            let soon = sleep(.milliseconds(200))
+            // A call that ends in time leaves nothing behind.
+            #expect(try await connection.unary(TestMethods.echo, Ping.with { $0.opaqueData = 7 }, as: Ping.self,
+                                               options: CallOptions(timeout: .seconds(30))).opaqueData == 7)
+            let soonEnded = try await soon.value
+            let lateEnded = try await late.value
+            #expect(soonEnded < .milliseconds(1_200))
+            #expect(lateEnded >= .milliseconds(1_500))
+            // The timer is armed again for calls that come after.
+            let after = sleep(.milliseconds(100))
+            let afterEnded = try await after.value
+            #expect(afterEnded - lateEnded < .seconds(1))
+            await observer.cancelledCalls.wait(atLeast: 3)
+            await connection.close()
+        }
+    }
+
     @Test("cancelling the client's task cancels the handler on the server")
     func clientCancellation() async throws {
         try await withTestServer { path, _, observer, _ in
