@@ -105,39 +105,35 @@ struct RPCCallTests {
         }
     }
 
-    @Test("calls on one connection each end at their own deadline, sooner ones first, whatever order they came in")
+    @Test("calls on one connection each end at their own deadline, a sooner one first, whatever order they came in")
     func deadlinesOnOneConnection() async throws {
         try await withTestServer { path, _, observer, _ in
             let connection = try await RPCConnection.connect(socketPath: path)
-            let clock = ContinuousClock()
-            let start = clock.now
-            func sleep(_ timeout: Duration) -> Task<Duration, any Error> {
+            /// A call to the sleeping handler; its status code once it ends.
+            func sleep(_ timeout: Duration) -> Task<RPCStatusCode?, Never> {
                 Task {
                     do {
                         _ = try await connection.unary(TestMethods.sleep, Ping(), as: Ping.self, options: CallOptions(timeout: timeout))
-                        Issue.record("a call outlived its deadline of \(timeout)")
-                    } catch let error as RPCError {
-                        #expect(error.code == .deadlineExceeded)
+                        return .ok
+                    } catch {
+                        return (error as? RPCError)?.code
                     }
-                    return start.duration(to: clock.now)
                 }
             }
-            let late = sleep(.milliseconds(1_500))
+            let late = sleep(.seconds(20))
             await observer.started.wait(atLeast: 1)
             let soon = sleep(.milliseconds(200))
             // A call that ends in time leaves nothing behind.
             #expect(try await connection.unary(TestMethods.echo, Ping.with { $0.opaqueData = 7 }, as: Ping.self,
                                                options: CallOptions(timeout: .seconds(30))).opaqueData == 7)
-            let soonEnded = try await soon.value
-            let lateEnded = try await late.value
-            #expect(soonEnded < .milliseconds(1_200))
-            #expect(lateEnded >= .milliseconds(1_500))
-            // The timer is armed again for calls that come after.
-            let after = sleep(.milliseconds(100))
-            let afterEnded = try await after.value
-            #expect(afterEnded - lateEnded < .seconds(1))
-            await observer.cancelledCalls.wait(atLeast: 3)
+            // The sooner deadline was watched on its own: it ended long before the later one.
+            #expect(await soon.value == .deadlineExceeded)
+            // And so is one that comes after it expired, while the later call still runs.
+            #expect(await sleep(.milliseconds(100)).value == .deadlineExceeded)
+            await observer.cancelledCalls.wait(atLeast: 2)
+            #expect(observer.cancelledCalls.value == 2)
             await connection.close()
+            #expect(await late.value != .ok)
         }
     }
 
