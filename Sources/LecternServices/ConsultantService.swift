@@ -131,19 +131,19 @@ public final class ConsultantService: Sendable {
     private func readerPosition(_ token: String, _ scope: PageTokens.Scope, consultant: Int64, reader: Int64) throws -> [UInt8]? {
         guard !token.isEmpty else { return nil }
         let bytes = try pageTokens.bytes(of: token, scope, owner: consultant)
-        guard bytes.count >= 8, bytes[0..<8].reduce(Int64(0), { $0 << 8 | Int64($1) }) == reader else {
+        guard bytes.count >= 8, PageTokens.int64(bytes[0..<8]) == reader else {
             throw RPCError(.invalidArgument, "page_token: not a page token of this reader's list")
         }
         return Array(bytes[8...])
     }
 
     private func readerToken(_ scope: PageTokens.Scope, consultant: Int64, reader: Int64, position: [UInt8]) -> String {
-        pageTokens.make(scope, owner: consultant, position: withUnsafeBytes(of: reader.bigEndian, Array.init) + position)
+        pageTokens.make(scope, owner: consultant, position: PageTokens.bytes(reader) + position)
     }
 
     private static func int64(_ bytes: [UInt8]) throws -> Int64 {
         guard bytes.count == 8 else { throw RPCError(.invalidArgument, "page_token: not a page token of this list") }
-        return bytes.reduce(Int64(0)) { $0 << 8 | Int64($1) }
+        return PageTokens.int64(bytes)
     }
 
     // MARK: RPCs
@@ -250,7 +250,7 @@ public final class ConsultantService: Sendable {
                 $0.events = events.map(ReaderService.message)
                 if events.count == size, let last = events.last {
                     $0.nextPageToken = readerToken(.readerEvents, consultant: consultant.id, reader: request.readerID,
-                                                   position: withUnsafeBytes(of: last.id.bigEndian, Array.init))
+                                                   position: PageTokens.bytes(last.id))
                 }
             }
         }.value
@@ -291,7 +291,7 @@ public final class ConsultantService: Sendable {
                 $0.messages = messages.map(ReaderService.message)
                 if messages.count == size, let last = messages.last {
                     $0.nextPageToken = readerToken(.conversation, consultant: consultant.id, reader: request.readerID,
-                                                   position: withUnsafeBytes(of: last.id.bigEndian, Array.init))
+                                                   position: PageTokens.bytes(last.id))
                 }
             }
         }.value

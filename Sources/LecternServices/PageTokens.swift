@@ -35,7 +35,7 @@ struct PageTokens: Sendable {
     /// the 32-byte MAC.
     func make(_ scope: Scope, owner: Int64, position: [UInt8]) -> String {
         var bytes: [UInt8] = [1, scope.rawValue]
-        bytes += withUnsafeBytes(of: owner.bigEndian, Array.init)
+        bytes += Self.bytes(owner)
         bytes += position
         var mac = [UInt8](repeating: 0, count: Int(crypto_auth_bytes()))
         _ = crypto_auth(&mac, bytes, UInt64(bytes.count), key)
@@ -47,7 +47,7 @@ struct PageTokens: Sendable {
     }
 
     func make(_ scope: Scope, owner: Int64, position: Int64) -> String {
-        make(scope, owner: owner, position: withUnsafeBytes(of: position.bigEndian, Array.init))
+        make(scope, owner: owner, position: Self.bytes(position))
     }
 
     /// The position bytes of a token made by `make` for this scope and owner.
@@ -66,7 +66,7 @@ struct PageTokens: Sendable {
         guard crypto_auth_verify(mac, payload, UInt64(payload.count), key) == 0,
               payload[0] == 1, payload[1] == scope.rawValue
         else { throw invalid }
-        let tokenOwner = payload[2..<10].reduce(Int64(0)) { $0 << 8 | Int64($1) }
+        let tokenOwner = Self.int64(payload[2..<10])
         guard tokenOwner == owner else { throw invalid }
         return Array(payload[10...])
     }
@@ -74,6 +74,16 @@ struct PageTokens: Sendable {
     func position(of token: String, _ scope: Scope, owner: Int64, field: String = "page_token") throws -> Int64 {
         let bytes = try self.bytes(of: token, scope, owner: owner, field: field)
         guard bytes.count == 8 else { throw RPCError(.invalidArgument, "\(field): not a page token of this list") }
-        return bytes.reduce(Int64(0)) { $0 << 8 | Int64($1) }
+        return Self.int64(bytes)
+    }
+
+    /// `value` as the 8 big-endian bytes tokens carry owners and positions in.
+    static func bytes(_ value: Int64) -> [UInt8] {
+        withUnsafeBytes(of: value.bigEndian, Array.init)
+    }
+
+    /// The value of 8 big-endian bytes.
+    static func int64(_ bytes: some Collection<UInt8>) -> Int64 {
+        bytes.reduce(Int64(0)) { $0 << 8 | Int64($1) }
     }
 }

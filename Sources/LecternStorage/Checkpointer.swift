@@ -29,13 +29,10 @@ final class Checkpointer: Sendable {
     init(connection: Connection, pages: Int, statistics: WriterStatistics) {
         self.statistics = statistics
         self.pages = Int32(clamping: max(1, pages))
-        let owned = HandedOverConnection(connection)
-        let thread = Thread { [self] in
-            run(owned.take())
+        connection.startOwningThread(named: "lectern.checkpointer") { [self] connection in
+            run(connection)
             finished.signal()
         }
-        thread.name = "lectern.checkpointer"
-        thread.start()
     }
 
     /// Asks for a checkpoint; returns at once. Requests made while one runs are one more.

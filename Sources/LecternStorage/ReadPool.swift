@@ -85,13 +85,10 @@ final class ReadPool: Sendable {
                 guard let context else { return 0 }
                 return Unmanaged<CancelFlag>.fromOpaque(context).takeUnretainedValue().isSet ? 1 : 0
             }, Unmanaged.passUnretained(cancelFlags[index]).toOpaque())
-            let owned = HandedOverConnection(connection)
-            let thread = Thread { [self] in
-                serve(owned.take(), index: index)
+            connection.startOwningThread(named: "lectern.reader.\(index)") { [self] connection in
+                serve(connection, index: index)
                 finished.signal()
             }
-            thread.name = "lectern.reader.\(index)"
-            thread.start()
         }
         // One thread fails queued reads whose deadline passed: no timer per read.
         let watcher = Thread { [self] in
@@ -358,6 +355,14 @@ struct ReusedSnapshot {
         // Counted before a new snapshot begins: a commit after this makes it stale.
         let seen = commits.current
         endIfStale(connection, commits: seen)
+        return try readChecked(on: connection, seen: seen, commits: commits, body)
+    }
+
+    /// `body` in the open snapshot, which `endIfStale(_:commits: seen)` just kept, or in a
+    /// new one labelled `seen`.
+    mutating func readChecked<T>(
+        on connection: Connection, seen: UInt64, commits: CommitCounter, _ body: (Connection) throws -> T
+    ) throws -> T {
         if began == nil {
             try connection.run(SQL.beginRead)
             began = (seen, ContinuousClock.now)
@@ -398,8 +403,8 @@ struct ReusedSnapshot {
     }
 }
 
-/// Counts the writer's commits; after each commit the writer adds one and tells the
-/// observer, before it resumes the batch's callers.
+/// Counts the writer's commits; after each commit, before it resumes the batch's callers,
+/// the writer calls `committed()`, which adds one and tells the observer.
 final class CommitCounter: Sendable {
     private let value = Atomic<UInt64>(0)
     /// Held in a class: a closure stored as a `Mutex`'s value is re-wrapped in a
@@ -411,11 +416,14 @@ final class CommitCounter: Sendable {
     private let observer = Mutex<Observer?>(nil)
 
     var current: UInt64 { value.load(ordering: .acquiring) }
-    func increment() { value.wrappingAdd(1, ordering: .releasing) }
 
     /// Sets what `committed()` calls, on the writer's thread; it must not block.
     func observe(_ body: @escaping @Sendable () -> Void) { observer.withLock { $0 = Observer(body) } }
-    func committed() { observer.withLock { $0 }?.body() }
+
+    func committed() {
+        value.wrappingAdd(1, ordering: .releasing)
+        observer.withLock { $0 }?.body()
+    }
 }
 
 /// A connection for point reads, used by whichever thread holds its lock.
@@ -442,7 +450,9 @@ private final class DirectConnection: @unchecked Sendable {
     func read<T>(_ commits: CommitCounter, _ body: (Connection) throws -> T) -> (Result<T, any Error>, began: Bool)? {
         lock.withLockIfAvailable { _ in
             guard let connection else { return (.failure(StorageError(.closed, "the store is closed")), false) }
-            snapshot.endIfStale(connection, commits: commits.current)
+            // Counted before a new snapshot begins: a commit after this makes it stale.
+            let seen = commits.current
+            snapshot.endIfStale(connection, commits: seen)
             noteEndedSnapshot()
             if !snapshot.isOpen, readsWithoutSnapshot > 0 {
                 readsWithoutSnapshot -= 1
@@ -451,7 +461,7 @@ private final class DirectConnection: @unchecked Sendable {
             let began = !snapshot.isOpen
             defer { noteEndedSnapshot() }
             do {
-                return (.success(try snapshot.read(on: connection, commits: commits, body)), began)
+                return (.success(try snapshot.readChecked(on: connection, seen: seen, commits: commits, body)), began)
             } catch {
                 return (.failure(error), began)
             }

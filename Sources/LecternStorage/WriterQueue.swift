@@ -49,13 +49,10 @@ final class WriterQueue: Sendable {
         committed = Atomic(position)
         checkpointer = Checkpointer(connection: checkpointConnection, pages: configuration.walAutocheckpointPages, statistics: statistics)
         checkpointer.watch(connection)
-        let owned = HandedOverConnection(connection)
-        let thread = Thread { [self] in
-            runLoop(owned.take())
+        connection.startOwningThread(named: "lectern.writer") { [self] connection in
+            runLoop(connection)
             finished.signal()
         }
-        thread.name = "lectern.writer"
-        thread.start()
     }
 
     /// Runs `command` in the next batch and returns its result once the batch committed.
@@ -139,10 +136,7 @@ final class WriterQueue: Sendable {
                     continue
                 }
                 if let exclusive = batch.first as? any ExclusiveWrite, batch.count == 1 {
-                    exclusive.run(connection) {
-                        commits.increment()
-                        commits.committed()
-                    }
+                    exclusive.run(connection, then: commits.committed)
                 } else {
                     commit(batch, on: connection, subscribers: subscribers)
                 }
@@ -191,7 +185,6 @@ final class WriterQueue: Sendable {
         switch outcome {
         case .committed(let context, let activities):
             givenPosition = context.position
-            commits.increment()
             commits.committed()
             for job in batch { job.finish(failure: nil) }
             statistics.record(batchSize: batch.count, commitDuration: clock.now - started)

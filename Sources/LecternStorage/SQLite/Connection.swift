@@ -1,4 +1,5 @@
 import CSQLite
+import Foundation
 
 /// One SQLite connection and its cache of prepared statements.
 ///
@@ -10,13 +11,13 @@ final class Connection {
     let path: String
     private var statements: [String: Statement] = [:]
 
-    /// Opens `path`, creating the file when `readOnly` is false.
     /// Process-wide settings, made once before the first connection opens: no memory
     /// statistics, whose mutex every SQLite allocation and free of every thread takes.
     private static let processSettings: Void = {
         _ = lectern_sqlite_disable_memory_statistics()
     }()
 
+    /// Opens `path`, creating the file when `readOnly` is false.
     init(path: String, readOnly: Bool) throws(StorageError) {
         Self.processSettings
         var handle: OpaquePointer?
@@ -148,9 +149,19 @@ struct Interrupter: @unchecked Sendable {
     func interrupt() { sqlite3_interrupt(handle) }
 }
 
-/// Hands a connection to the thread that will own it (the writer, a pool thread, the
-/// checkpointer).
-final class HandedOverConnection: @unchecked Sendable {
+extension Connection {
+    /// Starts a thread named `name` that owns this connection from now on and runs `body`
+    /// with it: the writer, a pool thread, the checkpointer.
+    func startOwningThread(named name: String, _ body: @escaping @Sendable (Connection) -> Void) {
+        let handedOver = HandedOverConnection(self)
+        let thread = Thread { body(handedOver.take()) }
+        thread.name = name
+        thread.start()
+    }
+}
+
+/// Carries a connection to the thread that will own it.
+private final class HandedOverConnection: @unchecked Sendable {
     // @unchecked: written once before the thread starts, taken once by that thread.
     private var connection: Connection?
 
