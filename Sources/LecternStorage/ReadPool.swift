@@ -85,10 +85,7 @@ final class ReadPool: Sendable {
                 guard let context else { return 0 }
                 return Unmanaged<CancelFlag>.fromOpaque(context).takeUnretainedValue().isSet ? 1 : 0
             }, Unmanaged.passUnretained(cancelFlags[index]).toOpaque())
-            connection.startOwningThread(named: "lectern.reader.\(index)") { [self] connection in
-                serve(connection, index: index)
-                finished.signal()
-            }
+            connection.startOwningThread(named: "lectern.reader.\(index)", { [self] in serve($0, index: index) }, finished: { [finished] in _ = finished.signal() })
         }
         // One thread fails queued reads whose deadline passed: no timer per read.
         let watcher = Thread { [self] in

@@ -49,10 +49,7 @@ final class WriterQueue: Sendable {
         committed = Atomic(position)
         checkpointer = Checkpointer(connection: checkpointConnection, pages: configuration.walAutocheckpointPages, statistics: statistics)
         checkpointer.watch(connection)
-        connection.startOwningThread(named: "lectern.writer") { [self] connection in
-            runLoop(connection)
-            finished.signal()
-        }
+        connection.startOwningThread(named: "lectern.writer", { [self] in runLoop($0) }, finished: { [finished] in _ = finished.signal() })
     }
 
     /// Runs `command` in the next batch and returns its result once the batch committed.

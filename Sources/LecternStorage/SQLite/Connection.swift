@@ -126,10 +126,11 @@ final class Connection {
             // It only copies WAL pages into the database; it runs no statement.
             pragmas.append("PRAGMA query_only = ON")
         }
-        for pragma in pragmas { try execute(pragma) }
         // Waits this long for a lock instead of failing with SQLITE_BUSY: only a checkpoint
-        // or a backup ever competes with the single writer.
+        // or a backup ever competes with the single writer. Set first: `journal_mode` can
+        // meet the lock of another process closing its last connection to the file.
         sqlite3_busy_timeout(handle, Int32(configuration.busyTimeoutMs))
+        for pragma in pragmas { try execute(pragma) }
     }
 
     enum Role {
@@ -151,10 +152,18 @@ struct Interrupter: @unchecked Sendable {
 
 extension Connection {
     /// Starts a thread named `name` that owns this connection from now on and runs `body`
-    /// with it: the writer, a pool thread, the checkpointer.
-    func startOwningThread(named name: String, _ body: @escaping @Sendable (Connection) -> Void) {
+    /// with it (the writer, a pool thread, the checkpointer), then `finished` once the
+    /// connection is closed: whoever waits for `finished` may open the file again at once.
+    /// (Closing a process's last connection checkpoints the WAL under an exclusive lock.)
+    func startOwningThread(
+        named name: String, _ body: @escaping @Sendable (Connection) -> Void, finished: @escaping @Sendable () -> Void
+    ) {
         let handedOver = HandedOverConnection(self)
-        let thread = Thread { body(handedOver.take()) }
+        let thread = Thread {
+            // The taken connection lives until the end of this statement, its only owner.
+            body(handedOver.take())
+            finished()
+        }
         thread.name = name
         thread.start()
     }
