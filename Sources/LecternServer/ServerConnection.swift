@@ -350,7 +350,10 @@ final class ServerCall: Sendable {
     private let waiting = Mutex<(@Sendable (ByteBuffer?) async -> Void)?>(nil)
     private let ended = Atomic<Bool>(false)
     private let wroteStream = Atomic<Bool>(false)
-    private let task = Mutex<Task<Void, Never>?>(nil)
+    /// The handler's task once started, and whether the call was cancelled: a cancel that
+    /// comes before the task exists (from the deadline timer, while the request that starts
+    /// it is being delivered) must still reach it.
+    private let task = Mutex<(running: Task<Void, Never>?, cancelled: Bool)>((nil, false))
 
     init(id: UInt32, deadline: ContinuousClock.Instant?, requests continuation: AsyncStream<ByteBuffer>.Continuation?) {
         self.id = id
@@ -359,7 +362,11 @@ final class ServerCall: Sendable {
     }
 
     func start(_ body: @escaping @Sendable () async -> Void) {
-        task.withLock { $0 = Task { await body() } }
+        task.withLock { task in
+            let running = Task { await body() }
+            if task.cancelled { running.cancel() }
+            task.running = running
+        }
     }
 
     /// Starts `body` with the first request message, or with nil when requests end (or
@@ -396,7 +403,10 @@ final class ServerCall: Sendable {
     /// it ends the call and leaves the connection's books like any other).
     func cancel() {
         finishRequests()
-        task.withLock { $0?.cancel() }
+        task.withLock { task in
+            task.cancelled = true
+            task.running?.cancel()
+        }
     }
 
     /// True the first time only: whoever ends the call writes its CALL_END.

@@ -65,17 +65,23 @@ final class ReadPool: Sendable {
     private let commits: CommitCounter
     /// Whether a sweep of old snapshots is scheduled.
     private let sweepScheduled = Atomic<Bool>(false)
+    /// How long a snapshot serves reads at most (`StoreConfiguration.snapshotMaxAge`).
+    private let snapshotMaxAge: Duration
     let size: Int
 
-    init(connections: [Connection], directConnections: [Connection] = [], commits: CommitCounter) {
+    init(
+        connections: [Connection], directConnections: [Connection] = [], commits: CommitCounter,
+        snapshotMaxAge: Duration = .milliseconds(5)
+    ) {
         size = connections.count
         self.commits = commits
+        self.snapshotMaxAge = snapshotMaxAge
         defer {
             // A commit makes every open snapshot stale: end them at once, or a snapshot
             // left open between reads would keep the writer from starting the WAL over.
             commits.observe { [weak self] in self?.endStaleSnapshots() }
         }
-        direct = directConnections.map(DirectConnection.init)
+        direct = directConnections.map { DirectConnection($0, snapshotMaxAge: snapshotMaxAge) }
         interrupters = connections.map(\.interrupter)
         cancelFlags = connections.map { _ in CancelFlag() }
         state = Mutex(State(running: Array(repeating: nil, count: connections.count)))
@@ -135,7 +141,7 @@ final class ReadPool: Sendable {
     ///
     /// A direct connection keeps its read transaction open after a point read, and the
     /// next point read on it runs in the same snapshot if the writer has committed nothing
-    /// since the snapshot began and it is younger than `ReusedSnapshot.maxAge`.
+    /// since the snapshot began and it is younger than `snapshotMaxAge`.
     /// Every read transaction takes and releases SQLite's per-file shared-memory lock, which
     /// all threads share: between reads, that is most of what a point read costs. A caller
     /// always sees every write acknowledged to it, since the acknowledgement came after the
@@ -161,12 +167,13 @@ final class ReadPool: Sendable {
         for slot in direct { slot.endSnapshotIfStale(commits: current) }
     }
 
-    /// Ends, in `ReusedSnapshot.maxAge`, the snapshots that are then older than
+    /// Ends, in `snapshotMaxAge`, the snapshots that are then older than
     /// that; again after that while any is left open. One sweep is scheduled at a time.
     private func scheduleSweep() {
         guard !sweepScheduled.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        let delay = ReusedSnapshot.maxAge.components
-        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(delay.attoseconds / 1_000_000_000))) { [self] in
+        let age = snapshotMaxAge.components
+        let delay = DispatchTimeInterval.nanoseconds(Int(clamping: min(age.seconds, 86_400) * 1_000_000_000 + age.attoseconds / 1_000_000_000))
+        DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [self] in
             sweepScheduled.store(false, ordering: .releasing)
             var open = false
             for slot in direct where slot.endSnapshotIfOld() { open = true }
@@ -249,7 +256,7 @@ final class ReadPool: Sendable {
     /// read transaction stays open for the next one (`ReusedSnapshot`); the thread ends it
     /// before it sleeps, so an idle connection holds no snapshot.
     private func serve(_ connection: Connection, index: Int) {
-        var snapshot = ReusedSnapshot()
+        var snapshot = ReusedSnapshot(maxAge: snapshotMaxAge)
         while true {
             work.wait()
             let next = state.withLock { state -> (job: ReadJob?, closed: Bool) in
@@ -341,8 +348,10 @@ struct ReusedSnapshot {
     private var endedAfterOneRead = false
 
     /// How long a snapshot serves reads at most, even with no commit since; it keeps a
-    /// TRUNCATE checkpoint waiting (it waits up to 100 ms) no longer than this.
-    static let maxAge = Duration.milliseconds(5)
+    /// TRUNCATE checkpoint waiting no longer than this.
+    let maxAge: Duration
+
+    init(maxAge: Duration) { self.maxAge = maxAge }
 
     var isOpen: Bool { began != nil }
 
@@ -378,12 +387,12 @@ struct ReusedSnapshot {
 
     /// Ends the snapshot if it began before commit number `commits` or reached `maxAge`.
     mutating func endIfStale(_ connection: Connection, commits: UInt64) {
-        if let began, began.commits != commits || ContinuousClock.now - began.at >= Self.maxAge { end(connection) }
+        if let began, began.commits != commits || ContinuousClock.now - began.at >= maxAge { end(connection) }
     }
 
     /// Ends the snapshot if it reached `maxAge`.
     mutating func endIfOld(_ connection: Connection) {
-        if let began, ContinuousClock.now - began.at >= Self.maxAge { end(connection) }
+        if let began, ContinuousClock.now - began.at >= maxAge { end(connection) }
     }
 
     mutating func end(_ connection: Connection) {
@@ -428,7 +437,7 @@ private final class DirectConnection: @unchecked Sendable {
     // @unchecked: every field is only touched with `lock` held.
     private let lock = Mutex(())
     private var connection: Connection?
-    private var snapshot = ReusedSnapshot()
+    private var snapshot: ReusedSnapshot
     /// Point reads to run in their statement's own transaction before trying a snapshot
     /// again, after one that served a single read.
     private var readsWithoutSnapshot = 0
@@ -438,7 +447,10 @@ private final class DirectConnection: @unchecked Sendable {
     /// reads run without one.
     static let readsBetweenTries = 64
 
-    init(_ connection: Connection) { self.connection = connection }
+    init(_ connection: Connection, snapshotMaxAge: Duration) {
+        self.connection = connection
+        snapshot = ReusedSnapshot(maxAge: snapshotMaxAge)
+    }
 
     /// `body` on this connection, in the open snapshot if it is still current, else in a
     /// new one left open (or, after a snapshot that served one read, in the statement's

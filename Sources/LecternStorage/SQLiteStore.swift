@@ -42,7 +42,7 @@ public final class SQLiteStore: Store {
                 readers: ReadPool(
                     connections: try (0..<configuration.readConnections).map { _ in try connection(.reader) },
                     directConnections: try (0..<max(0, configuration.directReadConnections)).map { _ in try connection(.reader) },
-                    commits: commits
+                    commits: commits, snapshotMaxAge: configuration.snapshotMaxAge
                 )
             )
         }

@@ -10,6 +10,10 @@ public struct StoreConfiguration: Sendable {
     /// thread itself when one is free, so such a read costs no thread hop; defaults to 2.
     /// 0 sends every read through the pool's connection threads.
     public var directReadConnections = 2
+    /// How long a read connection keeps one read transaction open for its next reads while
+    /// the writer commits nothing; defaults to 5 ms. A TRUNCATE checkpoint waits for such a
+    /// snapshot to end, so this bounds how long an idle connection holds the WAL back.
+    public var snapshotMaxAge = Duration.milliseconds(5)
     /// Write commands that may wait for the writer before `submit` fails with
     /// `overloaded`; defaults to 8,192.
     public var maxPendingWrites = 8_192

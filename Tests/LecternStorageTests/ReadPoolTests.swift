@@ -90,7 +90,8 @@ struct ReadPoolTests {
 
     @Test("a point read reuses its connection's snapshot only while nothing has committed since: a caller sees its own writes")
     func pointReadSnapshotFollowsCommits() async throws {
-        try await withTemporaryStore({ $0.directReadConnections = 1 }) { store, _ in
+        // Snapshots live long enough here that only commits end them, however slowly the test runs.
+        try await withTemporaryStore({ $0.directReadConnections = 1; $0.snapshotMaxAge = .seconds(60) }) { store, _ in
             let reader = try await store.makeReader()
             #expect(try await store.readerState(readerID: reader.id)?.eventCount == 0)
             // The snapshot stays open after the read, and serves the next one...
@@ -136,13 +137,14 @@ struct ReadPoolTests {
 
     @Test("an idle direct connection's snapshot is ended by the sweep, so it does not hold the WAL back")
     func idleSnapshotEnds() async throws {
-        try await withTemporaryStore({ $0.directReadConnections = 2 }) { store, path in
+        // A second's age, so the snapshot is still open when first counted even on a slow run.
+        try await withTemporaryStore({ $0.directReadConnections = 2; $0.snapshotMaxAge = .seconds(1) }) { store, path in
             let reader = try await store.makeReader()
             _ = try await store.appendEvents(readerID: reader.id, [event("i", 1)])
             #expect(try await store.readerState(readerID: reader.id)?.eventCount == 1)
             #expect(store.readers.openSnapshots == 1)
             var waited = 0
-            while store.readers.openSnapshots > 0, waited < 2_000 {
+            while store.readers.openSnapshots > 0, waited < 10_000 {
                 try await Task.sleep(for: .milliseconds(5))
                 waited += 5
             }
