@@ -31,6 +31,9 @@ public final class RPCServer: Sendable {
     /// Connections open now.
     public var connectionCount: Int { state.withLock { $0.connections.count } }
 
+    /// Calls whose handler has not returned yet, over all connections.
+    public var activeCallCount: Int { state.withLock { $0.connections.values.reduce(0) { $0 + $1.activity.activeCalls } } }
+
     /// Binds the socket and serves until `shutdown()` or the task is cancelled, then
     /// removes the socket file.
     /// - Throws: `RPCServerError` when another server answers on the socket path, or

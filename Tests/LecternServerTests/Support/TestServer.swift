@@ -154,6 +154,17 @@ func withTestServer<T>(
     }
 }
 
+/// Whether `condition` holds within `timeout`, checked every 5 ms: for a state the test
+/// cannot await, so that a regression fails the test instead of hanging it.
+func eventually(within timeout: Duration = .seconds(30), _ condition: () -> Bool) async -> Bool {
+    let end = ContinuousClock.now + timeout
+    while !condition() {
+        guard ContinuousClock.now < end else { return false }
+        try? await Task.sleep(for: .milliseconds(5))
+    }
+    return true
+}
+
 /// Waits until a server accepts connections on `path`.
 func waitForSocket(_ path: String) async throws {
     for _ in 0..<2_000 {
