@@ -19,6 +19,12 @@ public final class RPCServer: Sendable {
         var connections: [UInt64: ServerConnection] = [:]
         var nextConnectionID: UInt64 = 0
         var shuttingDown = false
+        /// `shutdown()` calls that have not returned; `run()` waits for them before it stops
+        /// the event loops they write on.
+        var shutdownsRunning = 0
+        var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
+        /// Set by `run()` just before it stops the event loops: nothing may use them after.
+        var stopped = false
     }
 
     public init(configuration: RPCServerConfiguration, router: RPCRouter, logger: Logger) {
@@ -73,15 +79,52 @@ public final class RPCServer: Sendable {
         } onCancel: {
             serverChannel.channel.close(promise: nil)
         }
+        await stopEventLoops()
+    }
+
+    /// Waits for the `shutdown()` calls in progress to return, then shuts the event loop
+    /// group down.
+    ///
+    /// The last connections can end (their clients close them) while `shutdown()` still
+    /// sends GOAWAY on each: a write to a loop already shut down is dropped and never
+    /// completes, and `shutdown()` waited for it forever.
+    private func stopEventLoops() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let wait = state.withLock { state -> Bool in
+                if state.shutdownsRunning > 0 {
+                    state.shutdownWaiters.append(continuation)
+                    return true
+                }
+                state.stopped = true
+                state.serverChannel = nil
+                return false
+            }
+            if !wait { continuation.resume() }
+        }
         try? await group.shutdownGracefully()
     }
 
     /// Stops accepting, sends GOAWAY on every connection, waits up to the grace period for
     /// calls in flight to finish, then closes what is left. `run()` then returns.
     public func shutdown() async {
-        let (serverChannel, connections) = state.withLock { state in
+        let (serverChannel, connections, stopped) = state.withLock { state in
             state.shuttingDown = true
-            return (state.serverChannel, Array(state.connections.values))
+            if !state.stopped { state.shutdownsRunning += 1 }
+            return (state.serverChannel, Array(state.connections.values), state.stopped)
+        }
+        // `run()` already stopped the event loops: there is nothing left to shut down.
+        if stopped { return }
+        defer {
+            let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+                state.shutdownsRunning -= 1
+                guard state.shutdownsRunning == 0, !state.shutdownWaiters.isEmpty else { return [] }
+                // `run()` waits to stop the event loops: a later `shutdown()` must not use them.
+                state.stopped = true
+                state.serverChannel = nil
+                defer { state.shutdownWaiters.removeAll() }
+                return state.shutdownWaiters
+            }
+            for waiter in waiters { waiter.resume() }
         }
         try? await serverChannel?.close()
         for connection in connections { await connection.goAway() }
@@ -110,9 +153,10 @@ public final class RPCServer: Sendable {
             try? await raw.close()
             return
         }
+        let served: ServerConnection?
         do {
-            try await channel.executeThenClose { inbound, outbound in
-                guard active else { return }
+            served = try await channel.executeThenClose { inbound, outbound -> ServerConnection? in
+                guard active else { return nil }
                 let admitted: ServerConnection? = state.withLock { state in
                     guard !state.shuttingDown, state.connections.count < configuration.maxConnections else { return nil }
                     state.nextConnectionID += 1
@@ -128,14 +172,18 @@ public final class RPCServer: Sendable {
                         $0.statusCode = RPCStatusCode.resourceExhausted.rawValue
                         $0.message = "more than \(configuration.maxConnections) connections are open"
                     }))
-                    return
+                    return nil
                 }
                 defer { state.withLock { _ = $0.connections.removeValue(forKey: connection.id) } }
                 await connection.serve(inbound)
+                return connection
             }
         } catch {
             logger.debug("connection closed with an error", metadata: ["error": "\(error)"])
+            return
         }
+        // The channel is closed: the handlers cancelled at its end can only fail to write.
+        await served?.cancelledCallsEnded()
     }
 
     /// Refuses to start when a live server answers on the path; removes a stale socket file

@@ -25,6 +25,8 @@ final class ServerConnection: Sendable {
         /// its calls, or earlier.
         var deadlineTimer: (at: ContinuousClock.Instant, scheduled: Scheduled<Void>)?
         var closed = false
+        /// The calls still open when `serve` ended, which it cancelled.
+        var cancelledAtEnd: [ServerCall] = []
     }
 
     init(
@@ -67,7 +69,15 @@ final class ServerConnection: Sendable {
             return (Array(state.calls.values), state.deadlineTimer?.scheduled)
         }
         timer?.cancel()
+        state.withLock { $0.cancelledAtEnd = open }
         for call in open { call.cancel() }
+    }
+
+    /// Returns once the handlers of the calls that `serve` cancelled have returned. Called
+    /// after the channel is closed, so none of them still waits to write; the server stops
+    /// its event loops, which their last steps use, only after this.
+    func cancelledCallsEnded() async {
+        for call in state.withLock({ $0.cancelledAtEnd }) { await call.finished() }
     }
 
     /// Refuses new calls from now on and tells the client which it will still complete.
@@ -407,6 +417,11 @@ final class ServerCall: Sendable {
             task.cancelled = true
             task.running?.cancel()
         }
+    }
+
+    /// Returns once the handler's task, if it started, has ended.
+    func finished() async {
+        await task.withLock { $0.running }?.value
     }
 
     /// True the first time only: whoever ends the call writes its CALL_END.
