@@ -36,9 +36,12 @@ public final class RPCConnection: Sendable {
 
     private let state = Mutex(State())
     private let channel: any Channel
+    /// One flush for the requests written in one turn of the event loop.
+    private let flusher: FlushCoalescer
 
     private init(channel: any Channel) {
         self.channel = channel
+        flusher = FlushCoalescer(channel)
     }
 
     /// Connects to the server's socket.
@@ -207,7 +210,8 @@ public final class RPCConnection: Sendable {
     }
 
     /// Writes a unary call's frames: straight to the channel while it is writable (no
-    /// task, no async writer), else through the outbound writer, which waits for room.
+    /// task, no async writer), flushed with the other calls' frames written in the same
+    /// turn of the event loop; else through the outbound writer, which waits for room.
     /// A failed write fails the call.
     private func send(_ frames: [Frame], of id: UInt32) {
         guard channel.isWritable, let last = frames.last else {
@@ -216,12 +220,13 @@ public final class RPCConnection: Sendable {
             }
             return
         }
-        let channel = channel
+        let (channel, flusher) = (channel, flusher)
         channel.eventLoop.execute {
             for frame in frames.dropLast() { channel.write(frame, promise: nil) }
-            channel.writeAndFlush(last).whenFailure { [self] _ in
+            channel.write(last).whenFailure { [self] _ in
                 fail(id, RPCError(.unavailable, "the connection is closed", details: Self.notProcessed))
             }
+            flusher.flushSoon()
         }
     }
 

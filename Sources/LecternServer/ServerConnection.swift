@@ -14,6 +14,8 @@ final class ServerConnection: Sendable {
     private let configuration: RPCServerConfiguration
     private let outbound: NIOAsyncChannelOutboundWriter<Frame>
     private let channel: any Channel
+    /// One flush for the responses written in one turn of the event loop.
+    private let flusher: FlushCoalescer
     private let logger: Logger
     private let state = Mutex(State())
 
@@ -41,6 +43,7 @@ final class ServerConnection: Sendable {
         self.configuration = configuration
         self.outbound = outbound
         self.channel = channel
+        flusher = FlushCoalescer(channel)
         var logger = logger
         logger[metadataKey: "connection.id"] = "\(id)"
         self.logger = logger
@@ -328,7 +331,8 @@ final class ServerConnection: Sendable {
     /// Writes the call's last frames (its response, if any, and CALL_END) unless it ended already.
     ///
     /// A call that streamed nothing writes them straight to the channel, in one step on its
-    /// event loop, while the client keeps reading (the channel is writable). A call that
+    /// event loop, while the client keeps reading (the channel is writable); they are
+    /// flushed with the other responses written in the same turn of the loop. A call that
     /// streamed goes through the outbound writer, behind its earlier messages; so does any
     /// call while the client is not reading, whose write then waits: a client that stops
     /// reading holds at most its open calls' responses.
@@ -337,10 +341,11 @@ final class ServerConnection: Sendable {
         let last = Frame(kind: .callEnd, callID: call.id, message: callEnd)
         let response = response.map { Frame(kind: .message, callID: call.id, payload: $0) }
         if !call.streamed, channel.isWritable {
-            let channel = channel
+            let (channel, flusher) = (channel, flusher)
             channel.eventLoop.execute {
                 if let response { channel.write(response, promise: nil) }
-                channel.writeAndFlush(last, promise: nil)
+                channel.write(last, promise: nil)
+                flusher.flushSoon()
             }
             return
         }
