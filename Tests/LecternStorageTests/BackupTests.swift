@@ -3,6 +3,13 @@ import Synchronization
 import Testing
 @testable import LecternStorage
 
+/// A count shared by a test's tasks and threads.
+private final class Count: Sendable {
+    private let count = Atomic<Int>(0)
+    func add() { count.add(1, ordering: .relaxed) }
+    var value: Int { count.load(ordering: .relaxed) }
+}
+
 @Suite("Backup")
 struct BackupTests {
     @Test("a backup taken during writes is sound and holds every row committed before it started")
@@ -16,25 +23,41 @@ struct BackupTests {
             let committedBefore = try await store.events(readerID: reader.id, beforeID: nil, limit: 1).first?.id ?? 0
 
             let writing = Atomic<Bool>(true)
-            let writtenDuring = Atomic<Int>(0)
+            let writtenDuring = Count()
             let writer = Task {
                 var sequence: UInt64 = 0
                 while writing.load(ordering: .relaxed) {
                     sequence += 1
                     _ = try await store.appendEvents(readerID: reader.id, [event("during", sequence)])
-                    writtenDuring.add(1, ordering: .relaxed)
+                    writtenDuring.add()
                 }
             }
             // Let the writer get going before the backup starts.
-            while writtenDuring.load(ordering: .relaxed) < 5 { try await Task.sleep(for: .milliseconds(1)) }
+            while writtenDuring.value < 5 { try await Task.sleep(for: .milliseconds(1)) }
 
             let destination = directory + "/backup.db"
-            var steps: [BackupStep] = []
-            let writesAtStart = writtenDuring.load(ordering: .relaxed)
-            for try await step in store.backup(to: destination, pagesPerStep: 16) {
-                steps.append(step)
+            let writesAtStart = writtenDuring.value
+            // After its first step, the backup (holding its snapshot) waits for three more
+            // commits: a backup of this size can otherwise end before the next one.
+            let configuration = store.configuration
+            let (steps, writesAtEnd) = try await withCheckedThrowingContinuation { continuation in
+                DispatchQueue(label: "backup test").async {
+                    var steps: [BackupStep] = []
+                    var writesSeen = writesAtStart
+                    continuation.resume(with: Result {
+                        try SQLiteStore.runBackup(configuration: configuration, to: destination, pagesPerStep: 16) { step in
+                            steps.append(step)
+                            if steps.count == 1 {
+                                let end = ContinuousClock.now + .seconds(30)
+                                while writtenDuring.value < writesAtStart + 3, ContinuousClock.now < end { usleep(1_000) }
+                            }
+                            writesSeen = writtenDuring.value
+                            return true
+                        }
+                        return (steps, writesSeen)
+                    })
+                }
             }
-            let writesAtEnd = writtenDuring.load(ordering: .relaxed)
             writing.store(false, ordering: .relaxed)
             try await writer.value
 
