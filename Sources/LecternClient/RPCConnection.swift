@@ -3,12 +3,12 @@ import NIOCore
 import NIOPosix
 import Synchronization
 
-/// One connection to a Lectern server, carrying many calls at once. Frames are read by one
-/// task and handed to each call by id; writes from any task go through the channel's
-/// outbound writer, which waits while the server does not read.
+/// One connection to a Lectern server, carrying many calls at once. Frames are handed to
+/// each call by id on the channel's event loop as they are read (no reading task to wake);
+/// a write from a task waits until its frames are written to the socket, so a sender that
+/// outpaces the server waits instead of buffering.
 public final class RPCConnection: Sendable {
     private struct State {
-        var outbound: NIOAsyncChannelOutboundWriter<Frame>?
         var calls: [UInt32: CallSink] = [:]
         var nextCallID: UInt32 = 1
         var closedReason: RPCError?
@@ -50,31 +50,29 @@ public final class RPCConnection: Sendable {
         socketPath: String, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         maxFrameBytes: Int = 4 * 1024 * 1024
     ) async throws -> RPCConnection {
-        let asyncChannel = try await ClientBootstrap(group: group)
+        // Reading starts only once the connection can take frames (a GOAWAY may come first).
+        let channel = try await ClientBootstrap(group: group)
             .connectTimeout(.seconds(5))
-            .connect(unixDomainSocketPath: socketPath) { channel in
+            .channelOption(.autoRead, value: false)
+            .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maxPayloadBytes: maxFrameBytes)))
                     try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder()))
-                    return try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: channel)
                 }
             }
-        let connection = RPCConnection(channel: asyncChannel.channel)
-        let (attached, attachedContinuation) = AsyncStream.makeStream(of: Void.self)
-        Task {
-            do {
-                try await asyncChannel.executeThenClose { inbound, outbound in
-                    connection.state.withLock { $0.outbound = outbound }
-                    attachedContinuation.finish()
-                    for try await frame in inbound { connection.dispatch(frame) }
-                }
-                connection.closed(RPCError(.unavailable, "the server closed the connection"))
-            } catch {
-                attachedContinuation.finish()
-                connection.closed(RPCError(.unavailable, "the connection failed: \(error)"))
-            }
+            .connect(unixDomainSocketPath: socketPath).get()
+        let connection = RPCConnection(channel: channel)
+        do {
+            try await channel.eventLoop.submit {
+                try channel.pipeline.syncOperations.addHandler(FrameDispatcher(connection))
+                try channel.syncOptions?.setOption(.autoRead, value: true)
+                // Closed before the dispatcher was there: it never sees the end.
+                if !channel.isActive { connection.closed(RPCError(.unavailable, "the server closed the connection")) }
+            }.get()
+        } catch {
+            try? await channel.close()
+            throw RPCError(.unavailable, "the connection failed: \(error)")
         }
-        for await _ in attached {}
         return connection
     }
 
@@ -200,10 +198,18 @@ public final class RPCConnection: Sendable {
         return (id, events)
     }
 
+    /// Writes `frames` and returns once they are written to the socket.
     func write(_ frames: [Frame]) async throws {
-        guard let outbound = state.withLock({ $0.outbound }) else { throw RPCError(.unavailable, "not connected", details: Self.notProcessed) }
+        if let reason = state.withLock({ $0.closedReason }) { throw RPCError(reason.code, reason.message, details: Self.notProcessed) }
+        guard let last = frames.last else { return }
+        let channel = channel
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        channel.eventLoop.execute {
+            for frame in frames.dropLast() { channel.write(frame, promise: nil) }
+            channel.writeAndFlush(last, promise: written)
+        }
         do {
-            try await outbound.write(contentsOf: frames)
+            try await written.futureResult.get()
         } catch {
             throw RPCError(.unavailable, "the connection is closed", details: Self.notProcessed)
         }
@@ -211,7 +217,7 @@ public final class RPCConnection: Sendable {
 
     /// Writes a unary call's frames: straight to the channel while it is writable (no
     /// task, no async writer), flushed with the other calls' frames written in the same
-    /// turn of the event loop; else through the outbound writer, which waits for room.
+    /// turn of the event loop; else from a task that waits for its frames to be written.
     /// A failed write fails the call.
     private func send(_ frames: [Frame], of id: UInt32) {
         guard channel.isWritable, let last = frames.last else {
@@ -242,7 +248,8 @@ public final class RPCConnection: Sendable {
         Task { try? await write([Frame(kind: .cancel, callID: id, message: Cancel.with { $0.reason = "cancelled by the client" })]) }
     }
 
-    private func dispatch(_ frame: Frame) {
+    /// Hands a frame read from the server to its call; on the event loop.
+    fileprivate func dispatch(_ frame: Frame) {
         switch frame.kind {
         case .message:
             let stream = state.withLock { state -> CallEvents? in
@@ -277,7 +284,7 @@ public final class RPCConnection: Sendable {
             let goAway = try? frame.decode(GoAway.self)
             state.withLock { $0.goAway = goAway ?? GoAway() }
         case .ping:
-            Task { try? await write([Frame(kind: .pong, callID: 0, payload: frame.payload)]) }
+            channel.writeAndFlush(Frame(kind: .pong, callID: 0, payload: frame.payload), promise: nil)
         case .pong:
             for waiter in pongWaiter.withLock({ list in defer { list.removeAll() }; return list }) {
                 waiter.yield()
@@ -288,10 +295,10 @@ public final class RPCConnection: Sendable {
         }
     }
 
-    private func closed(_ reason: RPCError) {
+    /// Fails the open calls and refuses new ones: the connection ended.
+    fileprivate func closed(_ reason: RPCError) {
         let calls = state.withLock { state in
             state.closedReason = state.closedReason ?? reason
-            state.outbound = nil
             defer { state.calls.removeAll() }
             return Array(state.calls.values)
         }
@@ -390,4 +397,30 @@ public struct ClientStreamingCall<Request: ProtoMessage, Response: ProtoMessage>
 
     /// Abandons the call.
     public func cancel() { connection.cancel(id) }
+}
+
+/// The end of the client's pipeline: each frame read goes to its call at once, on the
+/// event loop; the connection's end or failure ends every open call.
+private final class FrameDispatcher: ChannelInboundHandler {
+    typealias InboundIn = Frame
+
+    private let connection: RPCConnection
+
+    init(_ connection: RPCConnection) {
+        self.connection = connection
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        connection.dispatch(unwrapInboundIn(data))
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        connection.closed(RPCError(.unavailable, "the server closed the connection"))
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        connection.closed(RPCError(.unavailable, "the connection failed: \(error)"))
+        context.close(promise: nil)
+    }
 }

@@ -74,6 +74,9 @@ final class ServerConnection: Sendable {
         timer?.cancel()
         state.withLock { $0.cancelledAtEnd = open }
         for call in open { call.cancel() }
+        // The channel closes next: flush the responses written before now.
+        let channel = channel
+        try? await channel.eventLoop.submit { channel.flush() }.get()
     }
 
     /// Returns once the handlers of the calls that `serve` cancelled have returned. Called
@@ -97,7 +100,13 @@ final class ServerConnection: Sendable {
 
     /// Closes the channel; calls still running are cancelled by `serve`.
     func close() {
-        channel.close(promise: nil)
+        // Responses written but not yet flushed (`FlushCoalescer`) go out first: a close
+        // drops what it finds unflushed.
+        let channel = channel
+        channel.eventLoop.execute {
+            channel.flush()
+            channel.close(promise: nil)
+        }
     }
 
     private func sendGoAway(_ code: RPCStatusCode, _ message: String) async {
