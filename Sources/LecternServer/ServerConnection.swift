@@ -65,6 +65,7 @@ final class ServerConnection: Sendable {
         }
         let (open, timer) = state.withLock { state in
             defer {
+                state.cancelledAtEnd = Array(state.calls.values)
                 state.calls.removeAll()
                 state.deadlineTimer = nil
                 state.closed = true
@@ -72,7 +73,6 @@ final class ServerConnection: Sendable {
             return (Array(state.calls.values), state.deadlineTimer?.scheduled)
         }
         timer?.cancel()
-        state.withLock { $0.cancelledAtEnd = open }
         for call in open { call.cancel() }
         // The channel closes next: flush the responses written before now.
         let channel = channel
