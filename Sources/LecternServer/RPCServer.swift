@@ -57,7 +57,7 @@ public final class RPCServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let activity = ConnectionActivity()
                     try channel.pipeline.syncOperations.addHandler(FrameReader(configuration: configuration, activity: activity))
-                    try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(FrameEncoder()))
+                    try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(ServerFrameEncoder()))
                     return AcceptedConnection(raw: channel, activity: activity)
                 }
             }

@@ -240,7 +240,11 @@ final class ServerConnection: Sendable {
             if messages.count == 1 {
                 try await outbound.write(Frame(kind: .message, callID: call.id, payload: messages[0]))
             } else {
-                try await outbound.write(contentsOf: messages.map { Frame(kind: .message, callID: call.id, payload: $0) })
+                // One write down the pipeline for the batch, not one per frame.
+                var encoded = ByteBuffer()
+                encoded.reserveCapacity(messages.reduce(0) { $0 + Frame.headerSize + $1.readableBytes })
+                for message in messages { FrameEncoder.encode(Frame(kind: .message, callID: call.id, payload: message), into: &encoded) }
+                try await outbound.write(Frame(kind: .encodedFrames, callID: call.id, payload: encoded))
             }
         }
         let clock = ContinuousClock()
