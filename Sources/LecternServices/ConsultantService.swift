@@ -208,8 +208,8 @@ public final class ConsultantService: Sendable {
         let size = try pageSize(request.pageSize)
         return try await audited(context, action: "ListActiveReaders", readerID: nil) { consultant in
             let offset = request.pageToken.isEmpty ? 0 : Int(try pageTokens.position(of: request.pageToken, .activeReaders, owner: consultant.id))
-            let online = presence.online(nowMs: authenticator.nowMs())
-            let readers = online.dropFirst(offset).prefix(size).map { entry in
+            let online = presence.online(nowMs: authenticator.nowMs(), offset: offset, limit: size)
+            let readers = online.readers.map { entry in
                 ActiveReader.with {
                     $0.readerID = entry.readerID
                     $0.displayName = entry.displayName
@@ -220,7 +220,7 @@ public final class ConsultantService: Sendable {
             }
             return ListActiveReadersResponse.with {
                 $0.readers = readers
-                if offset + size < online.count {
+                if offset + size < online.total {
                     $0.nextPageToken = pageTokens.make(.activeReaders, owner: consultant.id, position: Int64(offset + size))
                 }
             }

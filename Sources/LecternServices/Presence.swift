@@ -99,18 +99,31 @@ public final class Presence: Sendable {
         public var displayName: String
     }
 
-    /// Every reader online now (seen within the window), most recently seen first (then by id).
-    public func online(nowMs: Int64) -> [Online] {
+    /// The readers online now (seen within the window), most recently seen first (then by
+    /// id): `limit` of them after the first `offset`, and how many are online in all.
+    ///
+    /// Only the page is built and only its first `offset + limit` are put in order:
+    /// ListActiveReaders pages through 10,000 readers online many times a second, and
+    /// building and sorting all of them for each page was 12 % of the server's samples.
+    public func online(nowMs: Int64, offset: Int = 0, limit: Int = .max) -> (readers: [Online], total: Int) {
         state.withLock { state in
-            state.online.filter { nowMs - $0.value.lastSeenAtMs < windowMs }.map { readerID, entry in
-                Online(
-                    readerID: readerID, lastSeenAtMs: entry.lastSeenAtMs,
+            var keys: [OnlineKey] = []
+            keys.reserveCapacity(state.online.count)
+            for (readerID, entry) in state.online where nowMs - entry.lastSeenAtMs < windowMs {
+                keys.append(OnlineKey(lastSeenAtMs: entry.lastSeenAtMs, readerID: readerID))
+            }
+            let (end, overflow) = max(0, offset).addingReportingOverflow(max(0, limit))
+            let first = OnlineKey.first(overflow ? keys.count : min(end, keys.count), of: keys)
+            let readers = first.dropFirst(max(0, offset)).compactMap { key -> Online? in
+                guard let entry = state.online[key.readerID] else { return nil }
+                return Online(
+                    readerID: key.readerID, lastSeenAtMs: entry.lastSeenAtMs,
                     sessions: entry.sessions.values.count { nowMs - $0 < windowMs }, contentID: entry.contentID,
                     displayName: entry.displayName
                 )
             }
+            return (readers, keys.count)
         }
-        .sorted { ($0.lastSeenAtMs, $1.readerID) > ($1.lastSeenAtMs, $0.readerID) }
     }
 
     /// The ids of the readers online now, ascending.
@@ -127,5 +140,37 @@ public final class Presence: Sendable {
     /// The reader's last heartbeat, if it is online.
     public func lastSeen(_ readerID: Int64) -> Int64? {
         state.withLock { $0.online[readerID]?.lastSeenAtMs }
+    }
+}
+
+/// Where an online reader comes in ListActiveReaders: most recently seen first, then by id.
+struct OnlineKey {
+    var lastSeenAtMs: Int64
+    var readerID: Int64
+
+    func comesBefore(_ other: OnlineKey) -> Bool {
+        (lastSeenAtMs, other.readerID) > (other.lastSeenAtMs, readerID)
+    }
+
+    /// The first `count` of `keys` in order. A short page of many keys keeps a sorted
+    /// array of the best so far (most keys fail one comparison with its last); a long one
+    /// sorts everything.
+    static func first(_ count: Int, of keys: [OnlineKey]) -> [OnlineKey] {
+        guard count > 0 else { return [] }
+        guard count * 8 < keys.count else { return Array(keys.sorted { $0.comesBefore($1) }.prefix(count)) }
+        var best: [OnlineKey] = []
+        best.reserveCapacity(count + 1)
+        for key in keys {
+            if best.count == count, let last = best.last, !key.comesBefore(last) { continue }
+            // The first position whose key comes after `key`.
+            var low = 0, high = best.count
+            while low < high {
+                let middle = (low + high) / 2
+                if best[middle].comesBefore(key) { low = middle + 1 } else { high = middle }
+            }
+            best.insert(key, at: low)
+            if best.count > count { best.removeLast() }
+        }
+        return best
     }
 }
