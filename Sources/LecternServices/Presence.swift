@@ -152,12 +152,13 @@ struct OnlineKey {
         (lastSeenAtMs, other.readerID) > (other.lastSeenAtMs, readerID)
     }
 
-    /// The first `count` of `keys` in order. A short page of many keys keeps a sorted
-    /// array of the best so far (most keys fail one comparison with its last); a long one
-    /// sorts everything.
+    /// The first `count` of `keys` in order. For the first pages (at most 256 keys, an
+    /// eighth of them at most) it keeps a sorted array of the best so far, and most keys
+    /// fail one comparison with its last; otherwise it sorts everything. The bound keeps a
+    /// worst case (keys met best-last, each one inserted in front) to 256 moves per key.
     static func first(_ count: Int, of keys: [OnlineKey]) -> [OnlineKey] {
         guard count > 0 else { return [] }
-        guard count * 8 < keys.count else { return Array(keys.sorted { $0.comesBefore($1) }.prefix(count)) }
+        guard count <= 256, count * 8 < keys.count else { return Array(keys.sorted { $0.comesBefore($1) }.prefix(count)) }
         var best: [OnlineKey] = []
         best.reserveCapacity(count + 1)
         for key in keys {
