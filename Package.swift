@@ -119,7 +119,10 @@ let package = Package(
         ),
         .testTarget(
             name: "LecternServerTests",
-            dependencies: ["LecternServer", "LecternClient", "LecternProtocol"],
+            dependencies: [
+                "LecternServer", "LecternClient", "LecternProtocol",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
