@@ -64,13 +64,14 @@ final class ServerConnection: Sendable {
             logger.debug("connection ended", metadata: ["error": "\(error)"])
         }
         let (open, timer) = state.withLock { state in
+            let open = Array(state.calls.values)
             defer {
-                state.cancelledAtEnd = Array(state.calls.values)
+                state.cancelledAtEnd = open
                 state.calls.removeAll()
                 state.deadlineTimer = nil
                 state.closed = true
             }
-            return (Array(state.calls.values), state.deadlineTimer?.scheduled)
+            return (open, state.deadlineTimer?.scheduled)
         }
         timer?.cancel()
         for call in open { call.cancel() }
@@ -303,9 +304,8 @@ final class ServerConnection: Sendable {
     /// the calls past theirs, and is armed again for the soonest one left. Calls that
     /// share a timeout come in deadline order, so the timer is seldom armed again.
     private func armDeadlineTimer(at deadline: ContinuousClock.Instant) {
-        let remaining = ContinuousClock.now.duration(to: deadline)
-        let nanoseconds = max(0, remaining.components.seconds * 1_000_000_000 + remaining.components.attoseconds / 1_000_000_000)
-        let scheduled = channel.eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) { [self] in expireDeadlines() }
+        let remaining = max(.zero, ContinuousClock.now.duration(to: deadline))
+        let scheduled = channel.eventLoop.scheduleTask(in: TimeAmount(remaining)) { [self] in expireDeadlines() }
         let replaced = state.withLock { state -> Scheduled<Void>? in
             // A sooner timer was armed meanwhile, or the connection ended: this one goes.
             if state.closed { return scheduled }

@@ -106,15 +106,16 @@ public final class Presence: Sendable {
     /// ListActiveReaders pages through 10,000 readers online many times a second, and
     /// building and sorting all of them for each page was 12 % of the server's samples.
     public func online(nowMs: Int64, offset: Int = 0, limit: Int = .max) -> (readers: [Online], total: Int) {
-        state.withLock { state in
+        let (offset, limit) = (max(0, offset), max(0, limit))
+        return state.withLock { state in
             var keys: [OnlineKey] = []
             keys.reserveCapacity(state.online.count)
             for (readerID, entry) in state.online where nowMs - entry.lastSeenAtMs < windowMs {
                 keys.append(OnlineKey(lastSeenAtMs: entry.lastSeenAtMs, readerID: readerID))
             }
-            let (end, overflow) = max(0, offset).addingReportingOverflow(max(0, limit))
+            let (end, overflow) = offset.addingReportingOverflow(limit)
             let first = OnlineKey.first(overflow ? keys.count : min(end, keys.count), of: keys)
-            let readers = first.dropFirst(max(0, offset)).compactMap { key -> Online? in
+            let readers = first.dropFirst(offset).compactMap { key -> Online? in
                 guard let entry = state.online[key.readerID] else { return nil }
                 return Online(
                     readerID: key.readerID, lastSeenAtMs: entry.lastSeenAtMs,

@@ -171,9 +171,7 @@ final class ReadPool: Sendable {
     /// that; again after that while any is left open. One sweep is scheduled at a time.
     private func scheduleSweep() {
         guard !sweepScheduled.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        let age = snapshotMaxAge.components
-        let delay = DispatchTimeInterval.nanoseconds(Int(clamping: min(age.seconds, 86_400) * 1_000_000_000 + age.attoseconds / 1_000_000_000))
-        DispatchQueue.global().asyncAfter(deadline: .now() + delay) { [self] in
+        DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(snapshotMaxAge.clampedNanoseconds)) { [self] in
             sweepScheduled.store(false, ordering: .releasing)
             var open = false
             for slot in direct where slot.endSnapshotIfOld() { open = true }
@@ -241,9 +239,7 @@ final class ReadPool: Sendable {
             for job in expired { job.fail(StorageError(.deadlineExceeded, "no read connection became free before the deadline")) }
             if closed { return }
             if let next {
-                let delay = now.duration(to: next)
-                let nanoseconds = max(0, Int(delay.components.seconds) * 1_000_000_000 + Int(delay.components.attoseconds / 1_000_000_000))
-                _ = deadlineWake.wait(timeout: .now() + .nanoseconds(nanoseconds))
+                _ = deadlineWake.wait(timeout: .now() + .nanoseconds(now.duration(to: next).clampedNanoseconds))
             } else {
                 deadlineWake.wait()
             }
@@ -387,7 +383,8 @@ struct ReusedSnapshot {
 
     /// Ends the snapshot if it began before commit number `commits` or reached `maxAge`.
     mutating func endIfStale(_ connection: Connection, commits: UInt64) {
-        if let began, began.commits != commits || ContinuousClock.now - began.at >= maxAge { end(connection) }
+        if let began, began.commits != commits { return end(connection) }
+        endIfOld(connection)
     }
 
     /// Ends the snapshot if it reached `maxAge`.
@@ -510,5 +507,15 @@ private final class DirectConnection: @unchecked Sendable {
             if let connection { snapshot.end(connection) }
             connection = nil
         }
+    }
+}
+
+extension Duration {
+    /// Whole nanoseconds for a Dispatch timeout: 0 when negative, at most a day (beyond
+    /// what any wait here needs, and far from overflowing `Int`).
+    var clampedNanoseconds: Int {
+        let (seconds, attoseconds) = components
+        guard seconds >= 0 else { return 0 }
+        return Int(min(seconds, 86_400)) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
     }
 }
