@@ -184,6 +184,12 @@ enum SQL {
           AND (?5 = '[]' OR type IN (SELECT value FROM json_each(?5)))
         ORDER BY id DESC LIMIT ?3
         """
+    /// `eventsPage` with no filter: the page most callers ask for, without the three
+    /// filter tests SQLite would evaluate on every row.
+    static let eventsPageUnfiltered = """
+        SELECT id, reader_id, client_session_id, sequence, type, occurred_at_ms, received_at_ms, content_id, progress, payload
+        FROM events WHERE reader_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3
+        """
     static let readerState = """
         SELECT r.id, r.last_seen_at_ms, s.event_count, s.last_event_at_ms, s.last_event_type, s.current_content_id,
                s.progress, s.milestones_completed, s.unread_messages
@@ -278,7 +284,7 @@ enum SQL {
         ("insertMessage", insertMessage), ("messagesPage", messagesPage), ("markMessageRead", markMessageRead),
         ("markMessagesReadUpTo", markMessagesReadUpTo), ("addUnreadMessages", addUnreadMessages),
         ("insertEvent", insertEvent), ("eventIDByIdentity", eventIDByIdentity),
-        ("upsertReaderState", upsertReaderState), ("eventsPage", eventsPage), ("readerState", readerState),
+        ("upsertReaderState", upsertReaderState), ("eventsPage", eventsPage), ("eventsPageUnfiltered", eventsPageUnfiltered), ("readerState", readerState),
         ("feedPosition", feedPosition), ("recordFeedPosition", recordFeedPosition), ("eventsAfter", eventsAfter),
         ("messagesAfter", messagesAfter), ("milestonesAfter", milestonesAfter), ("eventTimesSince", eventTimesSince),
     ]

@@ -171,6 +171,13 @@ public final class SQLiteStore: Store {
     public func events(
         readerID: Int64, beforeID: Int64?, limit: Int, sinceMs: Int64 = 0, untilMs: Int64 = 0, types: [String] = []
     ) async throws -> [StoredEvent] {
+        if sinceMs == 0, untilMs == 0, types.isEmpty {
+            return try await read { connection in
+                try connection.query(
+                    SQL.eventsPageUnfiltered, [.integer(readerID), .integer(beforeID ?? .max), .integer(Int64(limit))], Self.storedEvent
+                )
+            }
+        }
         // The types go to SQLite as one JSON array, read back with json_each.
         let typesJSON = "[" + types.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "]"
         return try await read { connection in
