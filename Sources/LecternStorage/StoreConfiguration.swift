@@ -25,8 +25,16 @@ public struct StoreConfiguration: Sendable {
     public var writerCacheKiB = 65_536
     /// Page cache of each read connection, in KiB; defaults to 16,384 (16 MiB).
     public var readerCacheKiB = 16_384
-    /// Memory-mapped I/O per connection, in bytes; defaults to 256 MiB.
-    public var mmapSizeBytes = 268_435_456
+    /// Memory-mapped I/O per connection, in bytes; defaults to 0 (off).
+    ///
+    /// In WAL mode a connection whose read transaction finds a newer commit unmaps its
+    /// whole map (`pagerBeginReadTransaction` in SQLite's pager.c), and the next read maps
+    /// the file again and faults its pages in. With the writer committing every few
+    /// milliseconds, that happens on nearly every read: in the mission at 10,000 readers it
+    /// was 5 % of the server's CPU, plus the TLB shootdowns that `munmap` sends to the
+    /// other core. Reads through the page cache cost the same when nothing is written
+    /// (BENCHMARKS.md).
+    public var mmapSizeBytes = 0
     /// Size the WAL is truncated to after a checkpoint, in bytes; defaults to 64 MiB.
     public var journalSizeLimitBytes = 67_108_864
     /// WAL pages after a commit that start a PASSIVE checkpoint on the checkpointer's own

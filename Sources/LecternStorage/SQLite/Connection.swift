@@ -114,7 +114,8 @@ final class Connection {
         pragmas.append("PRAGMA foreign_keys = ON")
         // Page cache per connection, negative meaning KiB (https://www.sqlite.org/pragma.html#pragma_cache_size).
         pragmas.append("PRAGMA cache_size = -\(role == .writer ? configuration.writerCacheKiB : configuration.readerCacheKiB)")
-        // Reads through the memory map skip a copy per page.
+        // Off by default: in WAL mode every commit makes each reader unmap and map again
+        // (see StoreConfiguration.mmapSizeBytes).
         pragmas.append("PRAGMA mmap_size = \(configuration.mmapSizeBytes)")
         // Sorts and temporary indexes stay in memory: they are small for our queries.
         pragmas.append("PRAGMA temp_store = MEMORY")
