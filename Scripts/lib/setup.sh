@@ -1,7 +1,7 @@
 # Shared by Scripts/*: installs the Debian packages Lectern needs when they are missing.
 # Sourced, not run.
 
-LECTERN_PACKAGES=(libsqlite3-dev libsodium-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler pkg-config make gcc libc6-dev)
+LECTERN_PACKAGES=(libsqlite3-dev libsodium-dev libprotobuf-c-dev protobuf-c-compiler protobuf-compiler python3-protobuf pkg-config make gcc libc6-dev)
 
 # Installs whichever of LECTERN_PACKAGES is missing: as root with apt-get (after one
 # apt-get update); otherwise prints the exact command and fails.
