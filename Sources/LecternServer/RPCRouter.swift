@@ -40,7 +40,7 @@ public struct RPCRouter: Sendable {
         _ handler: @escaping @Sendable (RequestStream<Request>, ServerContext) async throws -> Response
     ) {
         register(method, .stream { requests, context, _ in
-            let response = try await handler(RequestStream(raw: requests), context)
+            let response = try await handler(RequestStream(requests: requests), context)
             return ByteBuffer(bytes: response.serializedBytes())
         })
     }
@@ -58,7 +58,14 @@ enum RPCHandler: Sendable {
     /// the client ended its requests without sending one). No stream is made for it.
     case single(@Sendable (ByteBuffer?, ServerContext, ResponseSink) async throws -> ByteBuffer?)
     /// Client-streaming: the request messages as they arrive.
-    case stream(@Sendable (AsyncStream<ByteBuffer>, ServerContext, ResponseSink) async throws -> ByteBuffer?)
+    case stream(@Sendable (RawRequests, ServerContext, ResponseSink) async throws -> ByteBuffer?)
+}
+
+/// The request messages of a client-streaming call as they arrive, and what to tell the
+/// connection when the handler takes one: its bytes are no longer held for the call.
+struct RawRequests: Sendable {
+    let messages: AsyncStream<ByteBuffer>
+    let taken: @Sendable (Int) -> Void
 }
 
 /// The one request message of a unary or server-streaming call, decoded.
@@ -83,21 +90,23 @@ func decodeRequest<Request: ProtoMessage>(_ bytes: ByteBuffer) throws -> Request
 /// The request messages of a client-streaming call, decoded as they are read.
 public struct RequestStream<Request: ProtoMessage>: AsyncSequence, Sendable {
     public typealias Element = Request
-    let raw: AsyncStream<ByteBuffer>
+    let requests: RawRequests
 
     public struct AsyncIterator: AsyncIteratorProtocol {
         var base: AsyncStream<ByteBuffer>.AsyncIterator
+        let taken: @Sendable (Int) -> Void
 
         /// The next request; nil after the client half-closed.
         /// - Throws: `RPCError` INVALID_ARGUMENT when a message does not decode.
         public mutating func next() async throws -> Request? {
             guard let bytes = await base.next() else { return nil }
+            taken(bytes.readableBytes)
             return try decodeRequest(bytes)
         }
     }
 
     public func makeAsyncIterator() -> AsyncIterator {
-        AsyncIterator(base: raw.makeAsyncIterator())
+        AsyncIterator(base: requests.messages.makeAsyncIterator(), taken: requests.taken)
     }
 }
 

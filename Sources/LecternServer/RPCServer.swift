@@ -10,6 +10,8 @@ import Synchronization
 public final class RPCServer: Sendable {
     public let configuration: RPCServerConfiguration
     private let router: RPCRouter
+    /// The request data held for open calls, bounded per connection and in all.
+    let requestMemory: RequestMemory
     private let logger: Logger
     private let group: MultiThreadedEventLoopGroup
     private let state = Mutex(State())
@@ -30,6 +32,7 @@ public final class RPCServer: Sendable {
     public init(configuration: RPCServerConfiguration, router: RPCRouter, logger: Logger) {
         self.configuration = configuration
         self.router = router
+        requestMemory = RequestMemory(limit: configuration.maxRequestBytes, connectionLimit: configuration.maxRequestBytesPerConnection)
         self.logger = logger
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
     }
@@ -162,7 +165,8 @@ public final class RPCServer: Sendable {
                     state.nextConnectionID += 1
                     let connection = ServerConnection(
                         id: state.nextConnectionID, peer: peer, activity: accepted.activity, router: router,
-                        configuration: configuration, outbound: outbound, channel: accepted.raw, logger: logger
+                        configuration: configuration, requestBytes: RequestMemory.Account(requestMemory),
+                        outbound: outbound, channel: accepted.raw, logger: logger
                     )
                     state.connections[connection.id] = connection
                     return connection

@@ -17,6 +17,15 @@ public struct RPCServerConfiguration: Sendable {
     /// Request messages a call may have waiting for its handler; defaults to 64. One more
     /// ends the call with RESOURCE_EXHAUSTED.
     public var maxBufferedRequestMessages = 64
+    /// Largest CALL_START payload (method, metadata and timeout), in bytes; defaults to
+    /// 16 KiB. A larger one ends its call with RESOURCE_EXHAUSTED; the connection stays.
+    public var maxCallStartBytes = 16 * 1024
+    /// Bytes of request data the open calls of one connection may hold (see
+    /// `RequestMemory`); defaults to 32 MiB. A call or message past it ends its call with
+    /// RESOURCE_EXHAUSTED.
+    public var maxRequestBytesPerConnection = 32 * 1024 * 1024
+    /// The same for all connections together; defaults to 256 MiB.
+    public var maxRequestBytes = 256 * 1024 * 1024
     /// A connection with no call and no frame for this long is closed (GOAWAY); defaults to 300 s.
     public var idleTimeout: Duration = .seconds(300)
     /// A frame whose bytes started arriving must be complete within this time, or the

@@ -12,6 +12,8 @@ final class ServerConnection: Sendable {
     let activity: ConnectionActivity
     private let router: RPCRouter
     private let configuration: RPCServerConfiguration
+    /// This connection's share of the request data the server holds.
+    private let requestBytes: RequestMemory.Account
     private let outbound: NIOAsyncChannelOutboundWriter<Frame>
     private let channel: any Channel
     /// One flush for the responses written in one turn of the event loop.
@@ -33,7 +35,7 @@ final class ServerConnection: Sendable {
 
     init(
         id: UInt64, peer: PeerCredentials, activity: ConnectionActivity, router: RPCRouter,
-        configuration: RPCServerConfiguration, outbound: NIOAsyncChannelOutboundWriter<Frame>,
+        configuration: RPCServerConfiguration, requestBytes: RequestMemory.Account, outbound: NIOAsyncChannelOutboundWriter<Frame>,
         channel: any Channel, logger: Logger
     ) {
         self.id = id
@@ -41,6 +43,7 @@ final class ServerConnection: Sendable {
         self.activity = activity
         self.router = router
         self.configuration = configuration
+        self.requestBytes = requestBytes
         self.outbound = outbound
         self.channel = channel
         flusher = FlushCoalescer(channel)
@@ -128,7 +131,10 @@ final class ServerConnection: Sendable {
             return await start(frame)
         case .message:
             guard let call = state.withLock({ $0.calls[frame.callID] }) else { return nil }
-            if !call.deliver(frame.payload) {
+            if let error = call.hold(frame.payload.readableBytes) {
+                await end(call, error.callEnd)
+                call.cancel()
+            } else if !call.deliver(frame.payload) {
                 await end(call, RPCError(
                     .resourceExhausted,
                     "more than \(configuration.maxBufferedRequestMessages) request messages are waiting for the handler"
@@ -188,6 +194,14 @@ final class ServerConnection: Sendable {
         case .accepted:
             break
         }
+        guard frame.payload.readableBytes <= configuration.maxCallStartBytes else {
+            let error = RPCError(
+                .resourceExhausted,
+                "CALL_START payload: \(frame.payload.readableBytes) bytes, over the limit of \(configuration.maxCallStartBytes) for the method and metadata"
+            )
+            try? await outbound.write(Frame(kind: .callEnd, callID: id, message: error.callEnd))
+            return nil
+        }
         let callStart: CallStart
         do {
             callStart = try frame.decode(CallStart.self)
@@ -197,6 +211,12 @@ final class ServerConnection: Sendable {
         }
         guard let handler = router.handlers[callStart.method] else {
             try? await outbound.write(Frame(kind: .callEnd, callID: id, message: RPCError(.unimplemented, "method \(callStart.method) is not served").callEnd))
+            return nil
+        }
+        // The call holds its CALL_START's bytes until it ends.
+        let cost = RequestMemory.callCost + frame.payload.readableBytes
+        if let error = requestBytes.reserve(cost) {
+            try? await outbound.write(Frame(kind: .callEnd, callID: id, message: error.callEnd))
             return nil
         }
         let deadline = callStart.timeoutMs > 0 ? ContinuousClock.now + .milliseconds(Int64(clamping: callStart.timeoutMs)) : nil
@@ -214,7 +234,7 @@ final class ServerConnection: Sendable {
         switch handler {
         case .single(let body):
             // The task starts when the request arrives: no stream to carry one message.
-            let call = ServerCall(id: id, deadline: deadline, requests: nil)
+            let call = ServerCall(id: id, deadline: deadline, requests: nil, holding: cost, of: requestBytes)
             admit(call)
             call.startOnRequest { [self] request in
                 await run(call, context) { sink in try await body(request, context, sink) }
@@ -223,10 +243,11 @@ final class ServerConnection: Sendable {
             let (requests, continuation) = AsyncStream.makeStream(
                 of: ByteBuffer.self, bufferingPolicy: .bufferingOldest(configuration.maxBufferedRequestMessages)
             )
-            let call = ServerCall(id: id, deadline: deadline, requests: continuation)
+            let call = ServerCall(id: id, deadline: deadline, requests: continuation, holding: cost, of: requestBytes)
             admit(call)
+            let raw = RawRequests(messages: requests, taken: { call.release($0) })
             call.start { [self] in
-                await run(call, context) { sink in try await body(requests, context, sink) }
+                await run(call, context) { sink in try await body(raw, context, sink) }
             }
         }
         return nil
@@ -275,6 +296,7 @@ final class ServerConnection: Sendable {
         }
         if call.passedDeadline { status = .deadlineExceeded }
         state.withLock { _ = $0.calls.removeValue(forKey: call.id) }
+        call.releaseAll()
         activity.callEnded()
         // The call's log line, built only when its level is logged: this runs once per call.
         let succeeded = status == .ok || status == .cancelled
@@ -383,10 +405,47 @@ final class ServerCall: Sendable {
     /// it is being delivered) must still reach it.
     private let task = Mutex<(running: Task<Void, Never>?, cancelled: Bool)>((nil, false))
 
-    init(id: UInt32, deadline: ContinuousClock.Instant?, requests continuation: AsyncStream<ByteBuffer>.Continuation?) {
+    /// The request bytes the call holds (`RequestMemory`), and whether it let go of them all.
+    private let held: Mutex<(bytes: Int, released: Bool)>
+    private let account: RequestMemory.Account
+
+    init(
+        id: UInt32, deadline: ContinuousClock.Instant?, requests continuation: AsyncStream<ByteBuffer>.Continuation?,
+        holding bytes: Int, of account: RequestMemory.Account
+    ) {
         self.id = id
         self.deadline = deadline
         self.continuation = continuation
+        held = Mutex((bytes, false))
+        self.account = account
+    }
+
+    /// Holds a request message's bytes for the call, or returns the error naming the limit
+    /// they would pass. A call that let go of its bytes takes no more (the message is dropped).
+    func hold(_ bytes: Int) -> RPCError? {
+        held.withLock { held in
+            guard !held.released else { return nil }
+            if let error = account.reserve(bytes) { return error }
+            held.bytes += bytes
+            return nil
+        }
+    }
+
+    /// The handler took a request message: its bytes are no longer held.
+    func release(_ bytes: Int) {
+        held.withLock { held in
+            let released = min(bytes, held.bytes)
+            held.bytes -= released
+            account.release(released)
+        }
+    }
+
+    /// The call ended: everything it held goes back.
+    func releaseAll() {
+        held.withLock { held in
+            account.release(held.bytes)
+            held = (0, true)
+        }
     }
 
     func start(_ body: @escaping @Sendable () async -> Void) {

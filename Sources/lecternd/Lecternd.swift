@@ -39,6 +39,15 @@ struct Lecternd: AsyncParsableCommand {
     @Option(help: "Connections open at once.")
     var maxConnections = 8_192
 
+    @Option(help: "Largest CALL_START payload (method and metadata), in bytes.")
+    var maxCallStartBytes = 16 * 1024
+
+    @Option(help: "Bytes of requests the open calls of one connection may hold.")
+    var maxRequestBytesPerConnection = 32 * 1024 * 1024
+
+    @Option(help: "Bytes of requests the open calls of all connections may hold.")
+    var maxRequestBytes = 256 * 1024 * 1024
+
     @Option(help: "Seconds a connection may stay idle.")
     var idleTimeoutSeconds = 300
 
@@ -78,6 +87,9 @@ struct Lecternd: AsyncParsableCommand {
         serverConfiguration.maxFrameBytes = maxFrameBytes
         serverConfiguration.maxConcurrentCallsPerConnection = maxCallsPerConnection
         serverConfiguration.maxConnections = maxConnections
+        serverConfiguration.maxCallStartBytes = maxCallStartBytes
+        serverConfiguration.maxRequestBytesPerConnection = maxRequestBytesPerConnection
+        serverConfiguration.maxRequestBytes = maxRequestBytes
         serverConfiguration.idleTimeout = .seconds(idleTimeoutSeconds)
         serverConfiguration.shutdownGracePeriod = .seconds(shutdownGraceSeconds)
 

@@ -232,6 +232,22 @@ def huge_length():
     check("then the connection is closed", read_frame(sock) is None)
 
 
+def large_call_starts():
+    """8 connections each open 40 calls whose CALL_START carries 4 MB of metadata and never
+    send a request: 1.3 GB the server would hold if it kept them."""
+    metadata = field(2, field(1, "x-padding") + field(2, "p" * (4 * 1024 * 1024 - 200)))
+    payload = field(1, "/lectern.v1.ReaderService/GetMyState") + metadata
+    socks = [connect() for _ in range(8)]
+    for sock in socks:
+        for call_id in range(1, 41):
+            sock.sendall(frame(CALL_START, call_id, payload))
+    got = read_frame(socks[0])
+    code = fields(got[3]).get(1, [0])[0] if got and got[0] == CALL_END else None
+    check("a CALL_START over the size limit ends its call with RESOURCE_EXHAUSTED", code == 8, repr(got and got[:3]))
+    for sock in socks:
+        sock.close()
+
+
 def slow_frame():
     sock = connect(timeout=30)
     whole = frame(CALL_START, 1, call_start("/lectern.v1.HealthService/Check"))
@@ -368,6 +384,7 @@ def main():
         ("deadlines already past", deadlines_past, 0),
         ("a flood of failed logins", failed_logins, 0),
         ("a Watch client that never reads", watch_never_read, 0),
+        ("calls held open by 4 MB CALL_STARTs", large_call_starts, 0),
     ]:
         measured(name, attack, baseline_p99, limit, repeat_for)
     print(f"hostile: {len(failures)} failed")

@@ -30,8 +30,17 @@ final class RawSocket: @unchecked Sendable {
 
     deinit { close(fd) }
 
+    /// Writes all of `bytes` (a write may take only part of them), unless the connection fails.
     func send(_ bytes: [UInt8]) {
-        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = write(fd, raw.baseAddress! + offset, raw.count - offset)  // !: raw.count > 0 here
+                if written < 0 && errno == EINTR { continue }
+                guard written > 0 else { return }
+                offset += written
+            }
+        }
     }
 
     func send(_ frame: Frame) {

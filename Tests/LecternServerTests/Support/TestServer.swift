@@ -10,6 +10,8 @@ final class Observer: Sendable {
     let cancelledCalls = AsyncCounter()
     let streamedMessages = AsyncCounter()
     let started = AsyncCounter()
+    /// Request messages the Sum handler has taken.
+    let summed = AsyncCounter()
 }
 
 /// A count that tests can wait on (suspending, never spinning) until it reaches a value.
@@ -73,6 +75,7 @@ enum TestMethods {
     static let sum = "/test.v1.Test/Sum"
     static let sleep = "/test.v1.Test/Sleep"
     static let gated = "/test.v1.Test/Gated"
+    static let gatedSum = "/test.v1.Test/GatedSum"
     static let flood = "/test.v1.Test/Flood"
     static let whoAmI = "/test.v1.Test/WhoAmI"
 
@@ -86,7 +89,10 @@ enum TestMethods {
         }
         router.clientStreaming(sum) { (requests: RequestStream<Ping>, _) -> Ping in
             var total: UInt64 = 0
-            for try await request in requests { total += request.opaqueData }
+            for try await request in requests {
+                total += request.opaqueData
+                observer.summed.increment()
+            }
             return Ping.with { $0.opaqueData = total }
         }
         router.unary(sleep) { (_: Ping, _) -> Ping in
@@ -103,6 +109,13 @@ enum TestMethods {
             observer.started.increment()
             await gate.wait()
             return request
+        }
+        router.clientStreaming(gatedSum) { (requests: RequestStream<Ping>, _) -> Ping in
+            observer.started.increment()
+            await gate.wait()
+            var total: UInt64 = 0
+            for try await request in requests { total += request.opaqueData }
+            return Ping.with { $0.opaqueData = total }
         }
         router.serverStreaming(flood) { (_: Ping, _, writer: ResponseWriter<CallEnd>) in
             let big = CallEnd.with { $0.statusMessage = String(repeating: "x", count: 64 * 1024) }
