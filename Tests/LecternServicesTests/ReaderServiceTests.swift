@@ -53,6 +53,54 @@ struct ReaderServiceTests {
         }
     }
 
+    @Test("a page of large events stops before it would pass the page's byte limit; the next pages hold the rest, each event once")
+    func pagesBoundedInBytes() async throws {
+        try await withAuthServer { auth, _, _ in
+            let reader = ReaderClient(auth.client)
+            let ada = try await signUp(auth, "ada")
+            // 300 events of 16 KiB: 4.9 MB, more than a client's 4 MiB frame limit in one page.
+            for batch in 0..<3 {
+                let events = (1...100).map { event(UInt64(batch * 100 + $0), payload: 16 * 1_024) }
+                _ = try await reader.appendEvents(.with { $0.events = events }, options: ada)
+            }
+            var seen: [Int64] = [], token = "", pages = 0
+            repeat {
+                let page = try await reader.listMyEvents(.with { $0.pageSize = 1_000; $0.pageToken = token }, options: ada)
+                #expect(page.serializedBytes().count <= 1_048_576 + 17 * 1_024, "page \(pages): \(page.serializedBytes().count) bytes")
+                #expect(!page.events.isEmpty)
+                seen += page.events.map(\.id)
+                token = page.nextPageToken
+                pages += 1
+            } while !token.isEmpty && pages < 10
+            #expect(pages >= 5)
+            #expect(seen.count == 300 && Set(seen).count == 300)
+            #expect(seen == seen.sorted(by: >))
+        }
+    }
+
+    @Test("milestones with large attributes page by bytes too")
+    func milestonePagesBoundedInBytes() async throws {
+        try await withAuthServer { auth, _, _ in
+            let reader = ReaderClient(auth.client)
+            let ada = try await signUp(auth, "ada")
+            // 40 milestones of 32 attributes of 1,000 bytes: 1.3 MB in all.
+            let attributes = Dictionary(uniqueKeysWithValues: (0..<32).map { ("key-\($0)", String(repeating: "v", count: 1_000)) })
+            for index in 0..<40 {
+                _ = try await reader.upsertMilestone(.with {
+                    $0.contentID = String(format: "ch-%02d", index)
+                    $0.status = .started
+                    $0.attributes = attributes
+                }, options: ada)
+            }
+            let first = try await reader.listMyMilestones(.with { $0.pageSize = 1_000 }, options: ada)
+            #expect(first.milestones.count < 40 && !first.nextPageToken.isEmpty)
+            #expect(first.serializedBytes().count <= 1_048_576 + 40 * 1_024)
+            let rest = try await reader.listMyMilestones(.with { $0.pageSize = 1_000; $0.pageToken = first.nextPageToken }, options: ada)
+            #expect((first.milestones + rest.milestones).map(\.contentID) == (0..<40).map { String(format: "ch-%02d", $0) })
+            #expect(rest.nextPageToken.isEmpty)
+        }
+    }
+
     @Test("a bad batch is INVALID_ARGUMENT naming each event's field, and nothing of it is stored")
     func validation() async throws {
         try await withAuthServer { auth, _, _ in
