@@ -14,9 +14,12 @@ public struct RPCServerConfiguration: Sendable {
     public var maxConcurrentCallsPerConnection = 1_024
     /// Connections open at once; defaults to 8,192. One more gets GOAWAY RESOURCE_EXHAUSTED.
     public var maxConnections = 8_192
-    /// Request messages a call may have waiting for its handler; defaults to 64. One more
-    /// ends the call with RESOURCE_EXHAUSTED.
+    /// Request messages a client-streaming call may have waiting for its handler; defaults
+    /// to 64. While as many wait, or `maxBufferedRequestBytes`, the connection reads no more
+    /// frames until the handler takes one: a client that sends faster is slowed down.
     public var maxBufferedRequestMessages = 64
+    /// Bytes of request messages a client-streaming call may have waiting; defaults to 8 MiB.
+    public var maxBufferedRequestBytes = 8 * 1024 * 1024
     /// Largest CALL_START payload (method, metadata and timeout), in bytes; defaults to
     /// 16 KiB. A larger one ends its call with RESOURCE_EXHAUSTED; the connection stays.
     public var maxCallStartBytes = 16 * 1024

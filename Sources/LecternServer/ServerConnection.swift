@@ -47,6 +47,12 @@ final class ServerConnection: Sendable {
         self.outbound = outbound
         self.channel = channel
         flusher = FlushCoalescer(channel)
+        defer {
+            // A connection waiting for a handler to take a message goes on once its client left.
+            channel.closeFuture.whenComplete { [weak self] _ in
+                for call in self?.state.withLock({ Array($0.calls.values) }) ?? [] { call.connectionClosed() }
+            }
+        }
         var logger = logger
         logger[metadataKey: "connection.id"] = "\(id)"
         self.logger = logger
@@ -131,6 +137,7 @@ final class ServerConnection: Sendable {
             return await start(frame)
         case .message:
             guard let call = state.withLock({ $0.calls[frame.callID] }) else { return nil }
+            await call.waitForRoom()
             if let error = call.hold(frame.payload.readableBytes) {
                 await end(call, error.callEnd)
                 call.cancel()
@@ -243,7 +250,10 @@ final class ServerConnection: Sendable {
             let (requests, continuation) = AsyncStream.makeStream(
                 of: ByteBuffer.self, bufferingPolicy: .bufferingOldest(configuration.maxBufferedRequestMessages)
             )
-            let call = ServerCall(id: id, deadline: deadline, requests: continuation, holding: cost, of: requestBytes)
+            let call = ServerCall(
+                id: id, deadline: deadline, requests: continuation, holding: cost, of: requestBytes,
+                maxQueued: (configuration.maxBufferedRequestMessages, configuration.maxBufferedRequestBytes)
+            )
             admit(call)
             let raw = RawRequests(messages: requests, taken: { call.release($0) })
             call.start { [self] in
@@ -405,19 +415,57 @@ final class ServerCall: Sendable {
     /// it is being delivered) must still reach it.
     private let task = Mutex<(running: Task<Void, Never>?, cancelled: Bool)>((nil, false))
 
-    /// The request bytes the call holds (`RequestMemory`), and whether it let go of them all.
-    private let held: Mutex<(bytes: Int, released: Bool)>
+    /// The request bytes the call holds (`RequestMemory`) and whether it let go of them all;
+    /// for a client-streaming call, the messages its handler has not taken yet, their bytes,
+    /// and the connection's wait for room among them.
+    private let held: Mutex<Held>
     private let account: RequestMemory.Account
+
+    private struct Held {
+        var bytes: Int
+        var released = false
+        var queued = 0
+        var queuedBytes = 0
+        /// No more messages will be taken: the requests ended, or the call did.
+        var closed = false
+        var roomWaiter: CheckedContinuation<Void, Never>?
+
+        /// Takes the waiter if it may go on: there is room, or waiting is pointless.
+        mutating func waiterToResume(maxMessages: Int, maxBytes: Int) -> CheckedContinuation<Void, Never>? {
+            guard closed || released || (queued < maxMessages && queuedBytes < maxBytes) else { return nil }
+            defer { roomWaiter = nil }
+            return roomWaiter
+        }
+    }
+    /// Room limits for a client-streaming call's waiting messages.
+    private let maxQueued: (messages: Int, bytes: Int)
 
     init(
         id: UInt32, deadline: ContinuousClock.Instant?, requests continuation: AsyncStream<ByteBuffer>.Continuation?,
-        holding bytes: Int, of account: RequestMemory.Account
+        holding bytes: Int, of account: RequestMemory.Account, maxQueued: (messages: Int, bytes: Int) = (0, 0)
     ) {
         self.id = id
         self.deadline = deadline
         self.continuation = continuation
-        held = Mutex((bytes, false))
+        held = Mutex(Held(bytes: bytes))
         self.account = account
+        self.maxQueued = maxQueued
+    }
+
+    /// For a client-streaming call: returns once its handler has room for one more message
+    /// (fewer than `maxQueued` waiting), or the call takes no more. The connection reads no
+    /// further frame meanwhile, so a client that sends faster than the handler takes its
+    /// messages is slowed down, not refused.
+    func waitForRoom() async {
+        guard continuation != nil else { return }
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            let now = held.withLock { held -> Bool in
+                if held.closed || held.released || (held.queued < maxQueued.messages && held.queuedBytes < maxQueued.bytes) { return true }
+                held.roomWaiter = waiter
+                return false
+            }
+            if now { waiter.resume() }
+        }
     }
 
     /// Holds a request message's bytes for the call, or returns the error naming the limit
@@ -427,25 +475,36 @@ final class ServerCall: Sendable {
             guard !held.released else { return nil }
             if let error = account.reserve(bytes) { return error }
             held.bytes += bytes
+            if continuation != nil {
+                held.queued += 1
+                held.queuedBytes += bytes
+            }
             return nil
         }
     }
 
     /// The handler took a request message: its bytes are no longer held.
     func release(_ bytes: Int) {
-        held.withLock { held in
+        let waiter = held.withLock { held in
             let released = min(bytes, held.bytes)
             held.bytes -= released
+            held.queued = max(0, held.queued - 1)
+            held.queuedBytes = max(0, held.queuedBytes - bytes)
             account.release(released)
+            return held.waiterToResume(maxMessages: maxQueued.messages, maxBytes: maxQueued.bytes)
         }
+        waiter?.resume()
     }
 
     /// The call ended: everything it held goes back.
     func releaseAll() {
-        held.withLock { held in
+        let waiter = held.withLock { held in
             account.release(held.bytes)
-            held = (0, true)
+            held.bytes = 0
+            held.released = true
+            return held.waiterToResume(maxMessages: maxQueued.messages, maxBytes: maxQueued.bytes)
         }
+        waiter?.resume()
     }
 
     func start(_ body: @escaping @Sendable () async -> Void) {
@@ -481,7 +540,22 @@ final class ServerCall: Sendable {
         }
     }
 
+    /// The connection closed: no frame will follow the ones already read, so the
+    /// connection must not wait for room for them.
+    func connectionClosed() {
+        let waiter = held.withLock { held in
+            held.closed = true
+            return held.waiterToResume(maxMessages: maxQueued.messages, maxBytes: maxQueued.bytes)
+        }
+        waiter?.resume()
+    }
+
     func finishRequests() {
+        let waiter = held.withLock { held in
+            held.closed = true
+            return held.waiterToResume(maxMessages: maxQueued.messages, maxBytes: maxQueued.bytes)
+        }
+        waiter?.resume()
         continuation?.finish()
         startWaiting(with: nil)
     }

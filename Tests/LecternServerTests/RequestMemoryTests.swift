@@ -1,3 +1,4 @@
+import Foundation
 import LecternClient
 import LecternProtocol
 import NIOCore
@@ -85,20 +86,46 @@ struct RequestMemoryTests {
         }
     }
 
-    @Test("stream messages the handler has not taken count; taken ones do not")
-    func streamedRequestsHeld() async throws {
-        try await withTestServer({ $0.maxRequestBytesPerConnection = 64 * 1_024 }) { path, server, observer, gate in
+    @Test("a client-streaming call whose handler falls behind slows its client down; what waits stays bounded")
+    func streamBackpressure() async throws {
+        try await withTestServer({ $0.maxBufferedRequestMessages = 4 }) { path, server, observer, gate in
             let socket = try RawSocket(path: path)
             socket.send(Frame(kind: .callStart, callID: 1, message: CallStart.with { $0.method = TestMethods.gatedSum }))
             await observer.started.wait(atLeast: 1)
-            // The handler waits at its gate: ten messages of 10 KiB pile up past 64 KiB.
-            for value in 1...10 { socket.send(Frame(kind: .message, callID: 1, payload: Self.paddedPing(UInt64(value), bytes: 10 * 1_024))) }
-            let refused = try await Self.finish(socket, 1)
-            #expect(refused.end.statusCode == RPCStatusCode.resourceExhausted.rawValue)
+            // The handler waits at its gate while 100 messages of 10 KiB (1 MB) are sent; the
+            // sender blocks once the server stops reading, so it runs on a thread of its own.
+            let sent = AsyncGate()
+            DispatchQueue.global().async {
+                for value in 1...100 { socket.send(Frame(kind: .message, callID: 1, payload: Self.paddedPing(UInt64(value), bytes: 10 * 1_024))) }
+                socket.send(Frame(kind: .halfClose, callID: 1))
+                sent.open()
+            }
+            // At most 4 messages wait for the handler, whatever the client sends.
+            var most = 0
+            for _ in 0..<50 {
+                most = max(most, server.requestMemory.bytesHeld)
+                try await Task.sleep(for: .milliseconds(2))
+            }
+            #expect(most > 0 && most <= 5 * 11 * 1_024, "held \(most) bytes")
+            // The server still serves other connections meanwhile.
+            let other = try await RPCConnection.connect(socketPath: path)
+            #expect(try await other.unary(TestMethods.echo, Ping.with { $0.opaqueData = 3 }, as: Ping.self).opaqueData == 3)
+            await other.close()
             gate.open()
+            await sent.wait()
+            let summed = try await Self.finish(socket, 1)
+            #expect(summed.end.statusCode == 0, "\(summed.end.statusMessage)")
+            #expect(try summed.messages.first?.decode(Ping.self).opaqueData == 5_050)
             #expect(await eventually { server.requestMemory.bytesHeld == 0 })
-            // Messages the handler took no longer count: twenty of 10 KiB pass, one at a time,
-            // and once each is taken only the CALL_START is held.
+        }
+    }
+
+    @Test("stream messages the handler took no longer count")
+    func takenMessagesReleased() async throws {
+        try await withTestServer({ $0.maxRequestBytesPerConnection = 64 * 1_024 }) { path, server, observer, _ in
+            let socket = try RawSocket(path: path)
+            // Twenty messages of 10 KiB pass through a 64 KiB limit, one at a time; once each
+            // is taken only the CALL_START is held.
             socket.send(Frame(kind: .callStart, callID: 2, message: CallStart.with { $0.method = TestMethods.sum }))
             for value in 1...20 {
                 socket.send(Frame(kind: .message, callID: 2, payload: Self.paddedPing(UInt64(value), bytes: 10 * 1_024)))
