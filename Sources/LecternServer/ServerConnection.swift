@@ -299,6 +299,11 @@ final class ServerConnection: Sendable {
         case .failure(is CancellationError):
             status = .cancelled
             await end(call, RPCError(.cancelled, "the call was cancelled").callEnd)
+        case .failure(let error) where error is ChannelError || error is NIOAsyncWriterError:
+            // A response could not be written: the client closed the connection. Not a fault
+            // of the server, so not INTERNAL and not logged as an error.
+            status = .cancelled
+            await end(call, RPCError(.cancelled, "the connection closed").callEnd)
         case .failure(let error):
             status = .internal
             logger.error("handler failed", metadata: ["rpc.method": "\(context.method)", "error": "\(error)"])

@@ -27,6 +27,23 @@ struct ServerLifecycleTests {
         }
     }
 
+    @Test("a client that leaves in the middle of a stream is no server error: nothing is logged above info")
+    func clientLeavesStream() async throws {
+        let records = CapturingLogHandler.Records()
+        let logger = Logger(label: "test") { _ in CapturingLogHandler(records: records) }
+        try await withTestServer(logger: logger) { path, server, observer, _ in
+            let socket = try RawSocket(path: path)
+            socket.send(Frame(kind: .callStart, callID: 1, message: CallStart.with { $0.method = TestMethods.flood }))
+            socket.send(Frame(kind: .message, flags: .endStream, callID: 1, message: Ping()))
+            await observer.streamedMessages.wait(atLeast: 1)
+            _ = await socket.readFrame()
+            socket.hangUp()
+            #expect(await eventually { server.activeCallCount == 0 })
+        }
+        let loud = records.all.filter { $0.level > .info }
+        #expect(loud.isEmpty, "\(loud.map(\.message))")
+    }
+
     @Test("graceful shutdown: GOAWAY, calls in flight finish, new calls refused, socket removed")
     func gracefulShutdown() async throws {
         let directory = "/tmp/lt-\(UUID().uuidString.prefix(8))"

@@ -30,6 +30,11 @@ final class RawSocket: @unchecked Sendable {
 
     deinit { close(fd) }
 
+    /// Ends the connection both ways, as a client that leaves does (the descriptor is closed at deinit).
+    func hangUp() {
+        _ = shutdown(fd, Int32(SHUT_RDWR))
+    }
+
     /// Writes all of `bytes` (a write may take only part of them), unless the connection fails.
     func send(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { raw in

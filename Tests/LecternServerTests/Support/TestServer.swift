@@ -140,6 +140,7 @@ enum TestMethods {
 /// A server on a fresh socket in a short temp directory, shut down afterwards.
 func withTestServer<T>(
     _ configure: (inout RPCServerConfiguration) -> Void = { _ in },
+    logger: Logger = Logger(label: "test"),
     _ body: (_ socketPath: String, _ server: RPCServer, _ observer: Observer, _ gate: AsyncGate) async throws -> T
 ) async throws -> T {
     let directory = "/tmp/lt-\(UUID().uuidString.prefix(8))"
@@ -150,7 +151,7 @@ func withTestServer<T>(
     configuration.shutdownGracePeriod = .seconds(5)
     configure(&configuration)
     let observer = Observer(), gate = AsyncGate()
-    let server = RPCServer(configuration: configuration, router: TestMethods.router(observer, gate: gate), logger: Logger(label: "test"))
+    let server = RPCServer(configuration: configuration, router: TestMethods.router(observer, gate: gate), logger: logger)
     let running = Task { try await server.run() }
     try await waitForSocket(configuration.socketPath)
     do {
@@ -188,4 +189,26 @@ func waitForSocket(_ path: String) async throws {
         try await Task.sleep(for: .milliseconds(5))
     }
     throw RPCError(.unavailable, "no server on \(path)")
+}
+
+/// A log handler that keeps what it is given, for tests that check what the server logs.
+struct CapturingLogHandler: LogHandler {
+    final class Records: Sendable {
+        private let records = Mutex<[(level: Logger.Level, message: String)]>([])
+        func append(_ level: Logger.Level, _ message: String) { records.withLock { $0.append((level, message)) } }
+        var all: [(level: Logger.Level, message: String)] { records.withLock { $0 } }
+    }
+
+    let records: Records
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        records.append(event.level, "\(event.message) \(event.metadata ?? [:])")
+    }
 }
