@@ -19,7 +19,8 @@ extension ConsultantService {
         validation.require(request.readerIDs.count <= 1_000, "reader_ids", "at most 1,000 readers")
         validation.require(request.readerIDs.allSatisfy { $0 > 0 }, "reader_ids", "must be readers' ids")
         validation.require(request.kinds.allSatisfy { (1...4).contains($0.rawValue) }, "kinds", "must be EVENT, PRESENCE, MILESTONE or MESSAGE")
-        let start = request.cursor.isEmpty ? nil : Int64(request.cursor)
+        // Decimal digits only, as Protos/README.md says: Int64("+1") would also parse.
+        let start = request.cursor.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) ? Int64(request.cursor) : nil
         validation.require(request.cursor.isEmpty || (start ?? -1) >= 0, "cursor", "not a Watch cursor")
         try validation.check()
         if let start, start > feed.position {

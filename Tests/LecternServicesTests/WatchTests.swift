@@ -176,7 +176,7 @@ struct WatchTests {
         try await withTestServer { server in
             let consultants = ConsultantClient(server.client)
             let vic = try await viewer(server)
-            for cursor in ["abc", "-1", "12x", "999999"] {
+            for cursor in ["abc", "-1", "12x", "999999", "+0", " 0", "0x0"] {
                 do {
                     for try await _ in try await consultants.watch(.with { $0.cursor = cursor }, options: vic) {}
                     Issue.record("cursor \(cursor) was accepted")
