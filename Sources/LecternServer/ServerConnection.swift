@@ -50,7 +50,7 @@ final class ServerConnection: Sendable {
         defer {
             // A connection waiting for a handler to take a message goes on once its client left.
             channel.closeFuture.whenComplete { [weak self] _ in
-                for call in self?.state.withLock({ Array($0.calls.values) }) ?? [] { call.connectionClosed() }
+                for call in self?.state.withLock({ Array($0.calls.values) }) ?? [] { call.stopWaitingForRoom() }
             }
         }
         var logger = logger
@@ -435,9 +435,14 @@ final class ServerCall: Sendable {
         var closed = false
         var roomWaiter: CheckedContinuation<Void, Never>?
 
-        /// Takes the waiter if it may go on: there is room, or waiting is pointless.
-        mutating func waiterToResume(maxMessages: Int, maxBytes: Int) -> CheckedContinuation<Void, Never>? {
-            guard closed || released || (queued < maxMessages && queuedBytes < maxBytes) else { return nil }
+        /// Whether the connection may deliver one more message: there is room, or waiting is pointless.
+        func mayDeliver(_ limit: (messages: Int, bytes: Int)) -> Bool {
+            closed || released || (queued < limit.messages && queuedBytes < limit.bytes)
+        }
+
+        /// Takes the waiter if it may go on.
+        mutating func waiterToResume(_ limit: (messages: Int, bytes: Int)) -> CheckedContinuation<Void, Never>? {
+            guard mayDeliver(limit) else { return nil }
             defer { roomWaiter = nil }
             return roomWaiter
         }
@@ -465,7 +470,7 @@ final class ServerCall: Sendable {
         guard continuation != nil else { return }
         await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
             let now = held.withLock { held -> Bool in
-                if held.closed || held.released || (held.queued < maxQueued.messages && held.queuedBytes < maxQueued.bytes) { return true }
+                if held.mayDeliver(maxQueued) { return true }
                 held.roomWaiter = waiter
                 return false
             }
@@ -496,7 +501,7 @@ final class ServerCall: Sendable {
             held.queued = max(0, held.queued - 1)
             held.queuedBytes = max(0, held.queuedBytes - bytes)
             account.release(released)
-            return held.waiterToResume(maxMessages: maxQueued.messages, maxBytes: maxQueued.bytes)
+            return held.waiterToResume(maxQueued)
         }
         waiter?.resume()
     }
@@ -507,7 +512,7 @@ final class ServerCall: Sendable {
             account.release(held.bytes)
             held.bytes = 0
             held.released = true
-            return held.waiterToResume(maxMessages: maxQueued.messages, maxBytes: maxQueued.bytes)
+            return held.waiterToResume(maxQueued)
         }
         waiter?.resume()
     }
@@ -545,22 +550,18 @@ final class ServerCall: Sendable {
         }
     }
 
-    /// The connection closed: no frame will follow the ones already read, so the
-    /// connection must not wait for room for them.
-    func connectionClosed() {
+    /// No request message will be taken from now on (the requests ended, or the connection
+    /// closed and only the frames already read remain): the connection must not wait for room.
+    func stopWaitingForRoom() {
         let waiter = held.withLock { held in
             held.closed = true
-            return held.waiterToResume(maxMessages: maxQueued.messages, maxBytes: maxQueued.bytes)
+            return held.waiterToResume(maxQueued)
         }
         waiter?.resume()
     }
 
     func finishRequests() {
-        let waiter = held.withLock { held in
-            held.closed = true
-            return held.waiterToResume(maxMessages: maxQueued.messages, maxBytes: maxQueued.bytes)
-        }
-        waiter?.resume()
+        stopWaitingForRoom()
         continuation?.finish()
         startWaiting(with: nil)
     }
