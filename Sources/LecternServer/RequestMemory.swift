@@ -33,8 +33,6 @@ final class RequestMemory: Sendable {
             self.memory = memory
         }
 
-        var bytesHeld: Int { used.load(ordering: .relaxed) }
-
         /// Takes `bytes`, or returns the error that names the limit they would pass.
         func reserve(_ bytes: Int) -> RPCError? {
             let onConnection = used.wrappingAdd(bytes, ordering: .relaxed).newValue
