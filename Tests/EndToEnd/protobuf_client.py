@@ -16,7 +16,7 @@ from lectern.v1 import admin_pb2, auth_pb2, common_pb2, consultant_pb2, health_p
 
 CALL_START, MESSAGE, HALF_CLOSE, CALL_END, CANCEL, PING, PONG, GOAWAY = range(1, 9)
 END_STREAM = 1
-OK, CANCELLED, INVALID_ARGUMENT, DEADLINE_EXCEEDED, PERMISSION_DENIED, UNAUTHENTICATED = 0, 1, 3, 4, 7, 16
+OK, CANCELLED, INVALID_ARGUMENT, DEADLINE_EXCEEDED, PERMISSION_DENIED, RESOURCE_EXHAUSTED, UNAUTHENTICATED = 0, 1, 3, 4, 7, 8, 16
 passed, failed = 0, 0
 
 
@@ -204,6 +204,36 @@ def main(path):
     _, end = watcher.finish(timed, consultant_pb2.ActivityUpdate)
     waited = time.monotonic() - began
     check(end.status_code == DEADLINE_EXCEEDED and 0.15 <= waited < 5, f"timeout_ms ends the call with DEADLINE_EXCEEDED ({end.status_code}, {waited:.2f} s)")
+
+    # ImportEvents, client streaming: 100 messages of 100 events, sent as fast as the socket
+    # takes them, then END_STREAM. The server slows the sender down; it stores them all.
+    importing = conn.next_id
+    conn.next_id += 1
+    start = rpc_pb2.CallStart(method="/lectern.v1.ReaderService/ImportEvents")
+    start.metadata["authorization"] = "Bearer " + token
+    conn.send(CALL_START, importing, start.SerializeToString())
+    bulk = uuid.uuid4().hex
+    for batch in range(100):
+        request = reader_pb2.AppendEventsRequest(events=[
+            common_pb2.EventInput(client_session_id=bulk, sequence=batch * 100 + n + 1, type="page_view", occurred_at_ms=1_795_000_003_000)
+            for n in range(100)
+        ])
+        conn.send(MESSAGE, importing, request.SerializeToString(), END_STREAM if batch == 99 else 0)
+    imported, end = conn.finish(importing, reader_pb2.ImportEventsResponse)
+    check(end.status_code == OK and imported and imported[0].stored == 10_000 and imported[0].batches == 100,
+          f"ImportEvents stores 10,000 events sent in 100 messages (got {end.status_code} {end.status_message!r})")
+
+    # A CALL_START over 16 KiB (metadata) ends that call with RESOURCE_EXHAUSTED; the connection stays.
+    big = rpc_pb2.CallStart(method="/lectern.v1.HealthService/Check")
+    big.metadata["x-padding"] = "p" * 20_000
+    refused = conn.next_id
+    conn.next_id += 1
+    conn.send(CALL_START, refused, big.SerializeToString())
+    _, end = conn.finish(refused, health_pb2.HealthCheckResponse)
+    check(end.status_code == RESOURCE_EXHAUSTED and "16384" in end.status_message,
+          f"a 20 KB CALL_START is RESOURCE_EXHAUSTED naming the limit (got {end.status_code} {end.status_message!r})")
+    health, end = conn.unary("/lectern.v1.HealthService/Check", health_pb2.HealthCheckRequest(), health_pb2.HealthCheckResponse)
+    check(end.status_code == OK, "the connection still serves after it")
 
     # PING is answered by PONG with the same payload.
     ping = rpc_pb2.Ping(opaque_data=0x0123456789ABCDEF).SerializeToString()
