@@ -1,3 +1,4 @@
+import Foundation
 import LecternProtocol
 import LecternServer
 import LecternStorage
@@ -12,10 +13,14 @@ public final class AdminService: Sendable {
     private let presence: Presence
     private let feed: LiveFeed
     private let startedAtMs: Int64
+    /// Where an admin by token may write files (`Services.Configuration.adminFileDirectory`).
+    private let fileDirectory: String?
 
     public init(
-        store: any Store, authenticator: Authenticator, presence: Presence, feed: LiveFeed, passwordStrength: Credentials.Strength = .interactive
+        store: any Store, authenticator: Authenticator, presence: Presence, feed: LiveFeed, passwordStrength: Credentials.Strength = .interactive,
+        fileDirectory: String? = nil
     ) {
+        self.fileDirectory = fileDirectory.map(Self.resolved)
         self.store = store
         self.authenticator = authenticator
         self.presence = presence
@@ -61,7 +66,10 @@ public final class AdminService: Sendable {
     }
 
     /// Allows an admin consultant or the socket's owner, and audits the action first.
-    private func authorize(_ context: ServerContext, action: String, readerID: Int64 = 0, detail: String = "") async throws {
+    /// Checks the caller may call AdminService and records the call; returns whether the
+    /// caller is the socket's owner (rather than an admin by token).
+    @discardableResult
+    private func authorize(_ context: ServerContext, action: String, readerID: Int64 = 0, detail: String = "") async throws -> Bool {
         let (kind, id): (Int, Int64)
         switch try await authenticator.authenticate(context) {
         case .consultant(let consultant) where consultant.role >= Int(ConsultantRole.admin.rawValue):
@@ -79,6 +87,22 @@ public final class AdminService: Sendable {
                 peerPID: context.peer.pid, peerUID: context.peer.uid, detail: detail
             ))
         }
+        return kind == 2
+    }
+
+    /// A file an admin asked the server to write: an admin by token only inside the file
+    /// directory (after `..` and symbolic links are resolved), so a token cannot make the
+    /// server write wherever its user may.
+    private func checkDestination(_ path: String, field: String, byOwner: Bool) throws {
+        guard !byOwner, let fileDirectory else { return }
+        let file = URL(fileURLWithPath: path)
+        guard Self.resolved(file.deletingLastPathComponent().path) == fileDirectory, !file.lastPathComponent.hasPrefix(".") else {
+            throw RPCError(.permissionDenied, "\(field): an admin by token may write only directly in \(fileDirectory)")
+        }
+    }
+
+    private static func resolved(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
     }
 
     func createConsultant(_ request: CreateConsultantRequest, _ context: ServerContext) async throws -> CreateConsultantResponse {
@@ -200,7 +224,8 @@ public final class AdminService: Sendable {
         guard request.destinationPath.hasPrefix("/") else {
             throw RPCError(.invalidArgument, "destination_path: must be an absolute path")
         }
-        try await authorize(context, action: "Backup", detail: "to=\(request.destinationPath)")
+        let byOwner = try await authorize(context, action: "Backup", detail: "to=\(request.destinationPath)")
+        try checkDestination(request.destinationPath, field: "destination_path", byOwner: byOwner)
         do {
             for try await step in store.backup(to: request.destinationPath, pagesPerStep: request.pagesPerStep == 0 ? 256 : Int(request.pagesPerStep)) {
                 try await writer.write(BackupProgress.with {
@@ -291,7 +316,8 @@ public final class AdminService: Sendable {
         validation.require(request.archivePath.hasPrefix("/"), "archive_path", "must be an absolute path")
         validation.length(request.archivePath, "archive_path", 1...4_096)
         try validation.check()
-        try await authorize(context, action: "ArchiveEvents", detail: "before_ms=\(request.beforeMs) to=\(request.archivePath)")
+        let byOwner = try await authorize(context, action: "ArchiveEvents", detail: "before_ms=\(request.beforeMs) to=\(request.archivePath)")
+        try checkDestination(request.archivePath, field: "archive_path", byOwner: byOwner)
         do {
             let moved = try await store.archiveEvents(beforeMs: request.beforeMs, to: request.archivePath)
             return ArchiveEventsResponse.with { $0.eventsArchived = UInt64(moved) }

@@ -11,6 +11,10 @@ public struct Services: Sendable {
         public var presenceWindowMs: Int64 = 30_000
         /// Activities a Watch stream may have queued before it is ended.
         public var maxWatchBuffered = 10_000
+        /// The directory an admin calling with a token may write backups and archives to;
+        /// nil for any. The socket's owner, who runs as the server's user already, may write
+        /// anywhere the server can.
+        public var adminFileDirectory: String?
 
         public init() {}
     }
@@ -39,7 +43,7 @@ public struct Services: Sendable {
         consultants = try await ConsultantService(store: store, authenticator: auth.authenticator, presence: presence, feed: feed)
         admin = AdminService(
             store: store, authenticator: auth.authenticator, presence: presence, feed: feed,
-            passwordStrength: configuration.auth.passwordStrength
+            passwordStrength: configuration.auth.passwordStrength, fileDirectory: configuration.adminFileDirectory
         )
         presenceKeeper = PresenceKeeper(presence: presence, feed: feed, store: store, nowMs: nowMs, logger: logger)
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LecternProtocol
 import LecternServer
 import LecternServices
@@ -38,6 +39,9 @@ struct Lecternd: AsyncParsableCommand {
 
     @Option(help: "Connections open at once.")
     var maxConnections = 8_192
+
+    @Option(help: "Directory an admin calling with a token may write backups and archives to (default: the database's directory). The socket's owner may write anywhere.")
+    var adminFileDirectory: String?
 
     @Option(help: "Largest CALL_START payload (method and metadata), in bytes.")
     var maxCallStartBytes = 16 * 1024
@@ -93,7 +97,10 @@ struct Lecternd: AsyncParsableCommand {
         serverConfiguration.idleTimeout = .seconds(idleTimeoutSeconds)
         serverConfiguration.shutdownGracePeriod = .seconds(shutdownGraceSeconds)
 
-        let services = try await Services(store: store, logger: logger)
+        var servicesConfiguration = Services.Configuration()
+        servicesConfiguration.adminFileDirectory = adminFileDirectory
+            ?? URL(fileURLWithPath: database).deletingLastPathComponent().path
+        let services = try await Services(store: store, configuration: servicesConfiguration, logger: logger)
         var router = RPCRouter()
         services.register(on: &router)
         let server = RPCServer(configuration: serverConfiguration, router: router, logger: logger)

@@ -61,4 +61,32 @@ struct AdminServiceTests {
             #expect(await status { for try await _ in try await admin.backup(.with { $0.destinationPath = "relative.db" }) {} } == .invalidArgument)
         }
     }
+    @Test("an admin by token writes backups and archives only in the admin file directory; the socket's owner anywhere")
+    func fileDirectory() async throws {
+        let allowed = "/tmp/lf-\(UUID().uuidString.prefix(8))", elsewhere = "/tmp/lf-\(UUID().uuidString.prefix(8))"
+        for directory in [allowed, elsewhere] { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        try FileManager.default.createSymbolicLink(atPath: allowed + "/out", withDestinationPath: elsewhere)
+        defer { for directory in [allowed, elsewhere] { try? FileManager.default.removeItem(atPath: directory) } }
+        try await withTestServer(configure: { $0.adminFileDirectory = allowed }) { server in
+            let admin = AdminClient(server.auth.client)
+            _ = try await admin.createConsultant(.with {
+                $0.email = "root@staff.org"; $0.password = "a long admin password"; $0.displayName = "Root"; $0.role = .admin
+            })
+            let token = CallOptions.bearer(try await server.auth.login(.with {
+                $0.email = "root@staff.org"; $0.password = "a long admin password"; $0.accountKind = .consultant
+            }).token)
+            func backup(_ path: String, _ options: CallOptions) async -> RPCStatusCode {
+                await status { for try await _ in try await admin.backup(.with { $0.destinationPath = path }, options: options) {} }
+            }
+            #expect(await backup(allowed + "/copy.db", token) == .ok)
+            #expect(FileManager.default.fileExists(atPath: allowed + "/copy.db"))
+            for outside in [elsewhere + "/copy.db", allowed + "/../" + elsewhere.dropFirst(5) + "/copy.db", allowed + "/out/copy.db", allowed + "/.hidden.db"] {
+                #expect(await backup(outside, token) == .permissionDenied, "\(outside)")
+            }
+            #expect(await status { _ = try await admin.archiveEvents(.with { $0.beforeMs = 1; $0.archivePath = elsewhere + "/archive.db" }, options: token) } == .permissionDenied)
+            #expect(!FileManager.default.fileExists(atPath: elsewhere + "/copy.db") && !FileManager.default.fileExists(atPath: elsewhere + "/archive.db"))
+            // The socket's owner (no token) runs as the server's user already.
+            #expect(await backup(elsewhere + "/owner.db", CallOptions()) == .ok)
+        }
+    }
 }
