@@ -43,17 +43,12 @@ public final class RPCServer: Sendable {
     /// Calls whose handler has not returned yet, over all connections.
     public var activeCallCount: Int { state.withLock { $0.connections.values.reduce(0) { $0 + $1.activity.activeCalls } } }
 
-    /// Binds the socket and serves until `shutdown()` or the task is cancelled, then
-    /// removes the socket file.
-    /// - Throws: `RPCServerError` when another server answers on the socket path, or
-    ///   binding fails.
-    public func run() async throws {
-        try await prepareSocketPath()
-        let configuration = configuration
+    /// The listening channel on the configured path.
+    private func bind(_ configuration: RPCServerConfiguration) async throws -> NIOAsyncChannel<AcceptedConnection, Never> {
         // Children start with autoRead off and get their NIOAsyncChannel only in `serve`: a
         // child the listener accepts just as it closes is then dropped without an async
         // writer that would trap for not having been finished.
-        let serverChannel = try await ServerBootstrap(group: group)
+        try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4096)
             .childChannelOption(.autoRead, value: false)
             .bind(unixDomainSocketPath: configuration.socketPath) { channel in
@@ -64,6 +59,30 @@ public final class RPCServer: Sendable {
                     return AcceptedConnection(raw: channel, activity: activity)
                 }
             }
+    }
+
+    /// Binds the socket and serves until `shutdown()` or the task is cancelled, then
+    /// removes the socket file.
+    /// - Throws: `RPCServerError` when another server answers on the socket path, or
+    ///   binding fails.
+    public func run() async throws {
+        let configuration = configuration
+        let serverChannel: NIOAsyncChannel<AcceptedConnection, Never>
+        do {
+            try await prepareSocketPath()
+            serverChannel = try await bind(configuration)
+        } catch {
+            // Nothing was served: the event loops stop here, as after serving.
+            await stopEventLoops()
+            switch error {
+            case let error as IOError:
+                throw RPCServerError("cannot listen on \(configuration.socketPath): \(String(cString: strerror(error.errnoCode)))")
+            case SocketAddressError.unixDomainSocketPathTooLong:
+                throw RPCServerError("cannot listen on \(configuration.socketPath): a Unix socket's path may have at most 107 bytes")
+            default:
+                throw error
+            }
+        }
         guard chmod(configuration.socketPath, mode_t(configuration.socketMode)) == 0 else {
             try? await serverChannel.channel.close()
             throw RPCServerError("cannot set mode \(String(configuration.socketMode, radix: 8)) on \(configuration.socketPath): errno \(errno)")

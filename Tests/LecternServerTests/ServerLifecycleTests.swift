@@ -44,6 +44,23 @@ struct ServerLifecycleTests {
         #expect(loud.isEmpty, "\(loud.map(\.message))")
     }
 
+    @Test("a socket path that cannot be bound is a clear error naming the path and the reason")
+    func unbindablePaths() async throws {
+        let long = "/tmp/" + String(repeating: "s", count: 120) + ".sock"
+        for (path, reason) in [("/nonexistent-\(UUID().uuidString.prefix(8))/s.sock", "No such file or directory"), (long, "at most 107 bytes")] {
+            let server = RPCServer(
+                configuration: RPCServerConfiguration(socketPath: path),
+                router: TestMethods.router(Observer(), gate: AsyncGate()), logger: Logger(label: "test")
+            )
+            do {
+                try await server.run()
+                Issue.record("\(path) was bound")
+            } catch let error as RPCServerError {
+                #expect(error.description.hasPrefix("cannot listen on \(path): ") && error.description.contains(reason), "\(error)")
+            }
+        }
+    }
+
     @Test("graceful shutdown: GOAWAY, calls in flight finish, new calls refused, socket removed")
     func gracefulShutdown() async throws {
         let directory = "/tmp/lt-\(UUID().uuidString.prefix(8))"
