@@ -320,13 +320,27 @@ final class ServerConnection: Sendable {
             "rpc.method": "\(context.method)", "rpc.status": "\(status)",
             "rpc.duration_us": "\(Self.microseconds(clock.now - started))", "peer.pid": "\(context.peer.pid)",
         ]
-        if let requestID = context.metadata["x-request-id"] { metadata["request_id"] = "\(requestID)" }
+        if let requestID = context.metadata["x-request-id"] { metadata["request_id"] = "\(Self.loggable(requestID))" }
         if succeeded {
             logger.debug("call", metadata: metadata)
         } else {
-            metadata["rpc.message"] = "\(failure)"
+            metadata["rpc.message"] = "\(Self.loggable(failure))"
             logger.warning("call failed", metadata: metadata)
         }
+    }
+
+    /// Text a client chose, fit for one log line: control characters escaped (a newline
+    /// in a request id must not start a forged line) and at most 256 characters.
+    static func loggable(_ text: String) -> String {
+        var line = ""
+        for scalar in text.unicodeScalars.prefix(256) {
+            if scalar.value < 0x20 || scalar.value == 0x7F {
+                line += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                line.unicodeScalars.append(scalar)
+            }
+        }
+        return text.unicodeScalars.count > 256 ? line + "…" : line
     }
 
     private static func microseconds(_ duration: Duration) -> Int64 {

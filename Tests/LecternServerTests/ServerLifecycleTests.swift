@@ -2,6 +2,7 @@ import Foundation
 import LecternClient
 import LecternProtocol
 import Logging
+import NIOCore
 import Testing
 @testable import LecternServer
 
@@ -42,6 +43,26 @@ struct ServerLifecycleTests {
         }
         let loud = records.all.filter { $0.level > .info }
         #expect(loud.isEmpty, "\(loud.map(\.message))")
+    }
+
+    @Test("text a client chose reaches the log on one line: a newline in a request id cannot forge a line")
+    func logLinesStayWhole() async throws {
+        let records = CapturingLogHandler.Records()
+        let logger = Logger(label: "test") { _ in CapturingLogHandler(records: records) }
+        try await withTestServer(logger: logger) { path, server, _, _ in
+            let socket = try RawSocket(path: path)
+            socket.send(Frame(kind: .callStart, callID: 1, message: CallStart.with {
+                $0.method = TestMethods.echo
+                $0.metadata["x-request-id"] = "abc\nlecternd: FORGED " + String(repeating: "x", count: 400)
+            }))
+            // Not a Ping: the call fails, and its warning names the request id.
+            socket.send(Frame(kind: .message, flags: .endStream, callID: 1, payload: ByteBuffer(bytes: [0xFF])))
+            _ = await socket.readFrame()
+            #expect(await eventually { server.activeCallCount == 0 })
+        }
+        let failed = try #require(records.all.first { $0.message.contains("call failed") })
+        #expect(!failed.message.contains("\n") && failed.message.contains("abc\\u{a}lecternd: FORGED"), "\(failed.message)")
+        #expect(!failed.message.contains(String(repeating: "x", count: 300)))
     }
 
     @Test("a socket path that cannot be bound is a clear error naming the path and the reason")
