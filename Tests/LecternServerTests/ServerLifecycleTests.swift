@@ -28,39 +28,43 @@ struct ServerLifecycleTests {
         }
     }
 
-    @Test("a client that leaves in the middle of a stream is no server error: nothing is logged above info")
-    func clientLeavesStream() async throws {
+    /// Sends one call (`start`, then `request` with END_STREAM) to a server whose log is
+    /// kept, runs `then`, waits until no call is left, and returns what the server logged.
+    private static func logged(
+        _ start: CallStart, _ request: [UInt8], then: (RawSocket, Observer) async throws -> Void
+    ) async throws -> [(level: Logger.Level, message: String)] {
         let records = CapturingLogHandler.Records()
         let logger = Logger(label: "test") { _ in CapturingLogHandler(records: records) }
         try await withTestServer(logger: logger) { path, server, observer, _ in
             let socket = try RawSocket(path: path)
-            socket.send(Frame(kind: .callStart, callID: 1, message: CallStart.with { $0.method = TestMethods.flood }))
-            socket.send(Frame(kind: .message, flags: .endStream, callID: 1, message: Ping()))
+            socket.send(Frame(kind: .callStart, callID: 1, message: start))
+            socket.send(Frame(kind: .message, flags: .endStream, callID: 1, payload: ByteBuffer(bytes: request)))
+            try await then(socket, observer)
+            #expect(await eventually { server.activeCallCount == 0 })
+        }
+        return records.all
+    }
+
+    @Test("a client that leaves in the middle of a stream is no server error: nothing is logged above info")
+    func clientLeavesStream() async throws {
+        let records = try await Self.logged(CallStart.with { $0.method = TestMethods.flood }, Ping().serializedBytes()) { socket, observer in
             await observer.streamedMessages.wait(atLeast: 1)
             _ = await socket.readFrame()
             socket.hangUp()
-            #expect(await eventually { server.activeCallCount == 0 })
         }
-        let loud = records.all.filter { $0.level > .info }
+        let loud = records.filter { $0.level > .info }
         #expect(loud.isEmpty, "\(loud.map(\.message))")
     }
 
     @Test("text a client chose reaches the log on one line: a newline in a request id cannot forge a line")
     func logLinesStayWhole() async throws {
-        let records = CapturingLogHandler.Records()
-        let logger = Logger(label: "test") { _ in CapturingLogHandler(records: records) }
-        try await withTestServer(logger: logger) { path, server, _, _ in
-            let socket = try RawSocket(path: path)
-            socket.send(Frame(kind: .callStart, callID: 1, message: CallStart.with {
-                $0.method = TestMethods.echo
-                $0.metadata["x-request-id"] = "abc\nlecternd: FORGED " + String(repeating: "x", count: 400)
-            }))
-            // Not a Ping: the call fails, and its warning names the request id.
-            socket.send(Frame(kind: .message, flags: .endStream, callID: 1, payload: ByteBuffer(bytes: [0xFF])))
-            _ = await socket.readFrame()
-            #expect(await eventually { server.activeCallCount == 0 })
+        let start = CallStart.with {
+            $0.method = TestMethods.echo
+            $0.metadata["x-request-id"] = "abc\nlecternd: FORGED " + String(repeating: "x", count: 400)
         }
-        let failed = try #require(records.all.first { $0.message.contains("call failed") })
+        // Not a Ping: the call fails, and its warning names the request id.
+        let records = try await Self.logged(start, [0xFF]) { socket, _ in _ = await socket.readFrame() }
+        let failed = try #require(records.first { $0.message.contains("call failed") })
         #expect(!failed.message.contains("\n") && failed.message.contains("abc\\u{a}lecternd: FORGED"), "\(failed.message)")
         #expect(!failed.message.contains(String(repeating: "x", count: 300)))
     }
