@@ -246,10 +246,10 @@ public final class ConsultantService: Sendable {
                     readerID: request.readerID, beforeID: before, limit: size, sinceMs: request.sinceMs, untilMs: request.untilMs, types: request.types
                 )
             }
-            let page = events.prefix(PageLimit.count(events, size: \.pageBytes))
+            let (page, continuesAfter) = PageLimit.page(events, limit: size)
             return ListReaderEventsResponse.with {
                 $0.events = page.map(ReaderService.message)
-                if page.count < events.count || events.count == size, let last = page.last {
+                if let last = continuesAfter {
                     $0.nextPageToken = readerToken(.readerEvents, consultant: consultant.id, reader: request.readerID,
                                                    position: PageTokens.bytes(last.id))
                 }
@@ -263,10 +263,10 @@ public final class ConsultantService: Sendable {
             let after = try readerPosition(request.pageToken, .readerMilestones, consultant: consultant.id, reader: request.readerID)
                 .map { String(decoding: $0, as: UTF8.self) } ?? ""
             let milestones = try await storage { try await store.milestones(readerID: request.readerID, afterContentID: after, limit: size) }
-            let page = milestones.prefix(PageLimit.count(milestones, size: \.pageBytes))
+            let (page, continuesAfter) = PageLimit.page(milestones, limit: size)
             return ListReaderMilestonesResponse.with {
                 $0.milestones = page.map(ReaderService.message)
-                if page.count < milestones.count || milestones.count == size, let last = page.last {
+                if let last = continuesAfter {
                     $0.nextPageToken = readerToken(.readerMilestones, consultant: consultant.id, reader: request.readerID, position: Array(last.contentID.utf8))
                 }
             }
@@ -289,10 +289,10 @@ public final class ConsultantService: Sendable {
         return try await audited(context, action: "ListConversation", readerID: request.readerID) { consultant in
             let before = try readerPosition(request.pageToken, .conversation, consultant: consultant.id, reader: request.readerID).map(Self.int64)
             let messages = try await storage { try await store.messages(readerID: request.readerID, beforeID: before, limit: size, unreadOnly: false) }
-            let page = messages.prefix(PageLimit.count(messages, size: \.pageBytes))
+            let (page, continuesAfter) = PageLimit.page(messages, limit: size)
             return ListConversationResponse.with {
                 $0.messages = page.map(ReaderService.message)
-                if page.count < messages.count || messages.count == size, let last = page.last {
+                if let last = continuesAfter {
                     $0.nextPageToken = readerToken(.conversation, consultant: consultant.id, reader: request.readerID,
                                                    position: PageTokens.bytes(last.id))
                 }

@@ -8,27 +8,37 @@ enum PageLimit {
     /// About the most a page's items add up to, in encoded bytes.
     static let bytes = 1 << 20
 
-    /// How many of `items`, from the first, a page holds: those whose sizes add up to at
-    /// most `bytes`, and at least one.
-    static func count<Item>(_ items: [Item], size: (Item) -> Int) -> Int {
-        var total = 0
+    /// The items a page holds, of `items` read with `limit`: those whose sizes add up to at
+    /// most `bytes` (at least one); and the last of them when a next page follows (nil on
+    /// the last page), for its token.
+    static func page<Item: PageItem>(_ items: [Item], limit: Int) -> (items: ArraySlice<Item>, continuesAfter: Item?) {
+        var total = 0, count = items.count
         for (index, item) in items.enumerated() {
-            total += size(item)
-            if total > bytes { return max(1, index) }
+            total += item.pageBytes
+            if total > bytes {
+                count = max(1, index)
+                break
+            }
         }
-        return items.count
+        let page = items.prefix(count)
+        return (page, count < items.count || items.count == limit ? page.last : nil)
     }
 }
 
-/// Encoded sizes, from above: the variable-length fields plus a bound on the rest.
-extension StoredEvent {
+/// An item of a list response, with its encoded size from above.
+protocol PageItem {
+    var pageBytes: Int { get }
+}
+
+/// The variable-length fields plus a bound on the rest.
+extension StoredEvent: PageItem {
     var pageBytes: Int { payload.count + clientSessionID.utf8.count + type.utf8.count + contentID.utf8.count + 80 }
 }
 
-extension MessageRecord {
+extension MessageRecord: PageItem {
     var pageBytes: Int { body.utf8.count + 64 }
 }
 
-extension MilestoneRecord {
+extension MilestoneRecord: PageItem {
     var pageBytes: Int { contentID.utf8.count + attributesJSON.utf8.count + 80 }
 }

@@ -137,10 +137,10 @@ public final class ReaderService: Sendable {
         let events = try await storage {
             try await store.events(readerID: reader.id, beforeID: before, limit: size, sinceMs: request.sinceMs, untilMs: 0, types: request.types)
         }
-        let page = events.prefix(PageLimit.count(events, size: \.pageBytes))
+        let (page, continuesAfter) = PageLimit.page(events, limit: size)
         return ListMyEventsResponse.with {
             $0.events = page.map(Self.message)
-            if page.count < events.count || events.count == size, let last = page.last {
+            if let last = continuesAfter {
                 $0.nextPageToken = pageTokens.make(.myEvents, owner: reader.id, position: last.id)
             }
         }
@@ -185,10 +185,10 @@ public final class ReaderService: Sendable {
         let after = request.pageToken.isEmpty ? "" : String(decoding: try pageTokens.bytes(of: request.pageToken, .myMilestones, owner: reader.id), as: UTF8.self)
         let size = request.pageSize == 0 ? 100 : Int(request.pageSize)
         let milestones = try await storage { try await store.milestones(readerID: reader.id, afterContentID: after, limit: size) }
-        let page = milestones.prefix(PageLimit.count(milestones, size: \.pageBytes))
+        let (page, continuesAfter) = PageLimit.page(milestones, limit: size)
         return ListMyMilestonesResponse.with {
             $0.milestones = page.map(Self.message)
-            if page.count < milestones.count || milestones.count == size, let last = page.last {
+            if let last = continuesAfter {
                 $0.nextPageToken = pageTokens.make(.myMilestones, owner: reader.id, position: Array(last.contentID.utf8))
             }
         }
@@ -211,10 +211,10 @@ public final class ReaderService: Sendable {
         let messages = try await storage {
             try await store.messages(readerID: reader.id, beforeID: before, limit: size, unreadOnly: request.unreadOnly)
         }
-        let page = messages.prefix(PageLimit.count(messages, size: \.pageBytes))
+        let (page, continuesAfter) = PageLimit.page(messages, limit: size)
         return ListMyMessagesResponse.with {
             $0.messages = page.map(Self.message)
-            if page.count < messages.count || messages.count == size, let last = page.last {
+            if let last = continuesAfter {
                 $0.nextPageToken = pageTokens.make(.myMessages, owner: reader.id, position: last.id)
             }
         }
