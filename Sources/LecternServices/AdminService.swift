@@ -108,10 +108,10 @@ public final class AdminService: Sendable {
     func createConsultant(_ request: CreateConsultantRequest, _ context: ServerContext) async throws -> CreateConsultantResponse {
         let email = AuthService.normalize(request.email)
         var validation = Validation()
-        validation.length(email, "email", 3...254)
+        validation.line(email, "email", 3...254)
         validation.require(email.filter { $0 == "@" }.count == 1 && !email.contains(where: \.isWhitespace), "email", "must be one address with one @ and no spaces")
         validation.length(request.password, "password", 8...1024)
-        validation.length(request.displayName, "display_name", 1...128)
+        validation.line(request.displayName, "display_name", 1...128)
         validation.require((1...3).contains(request.role.rawValue), "role", "must be VIEWER, SUPERVISOR or ADMIN")
         try validation.check()
         try await authorize(context, action: "CreateConsultant", detail: "email=\(email) role=\(request.role)")
@@ -142,7 +142,7 @@ public final class AdminService: Sendable {
         validation.require(request.pageSize <= 1_000, "page_size", "must be at most 1,000, got \(request.pageSize)")
         validation.require(request.consultantID >= 0, "consultant_id", "must be a consultant's id or 0")
         validation.require(request.readerID >= 0, "reader_id", "must be a reader's id or 0")
-        validation.length(request.action, "action", 0...128)
+        validation.line(request.action, "action", 0...128)
         validation.require(request.untilMs == 0 || request.untilMs > request.sinceMs, "until_ms", "must be after since_ms")
         try validation.check()
         try await authorize(context, action: "ListAuditLog", readerID: request.readerID)
@@ -221,9 +221,10 @@ public final class AdminService: Sendable {
     }
 
     func backup(_ request: BackupRequest, _ context: ServerContext, _ writer: ResponseWriter<BackupProgress>) async throws {
-        guard request.destinationPath.hasPrefix("/") else {
-            throw RPCError(.invalidArgument, "destination_path: must be an absolute path")
-        }
+        var validation = Validation()
+        validation.require(request.destinationPath.hasPrefix("/"), "destination_path", "must be an absolute path")
+        validation.line(request.destinationPath, "destination_path", 1...4_096)
+        try validation.check()
         let byOwner = try await authorize(context, action: "Backup", detail: "to=\(request.destinationPath)")
         try checkDestination(request.destinationPath, field: "destination_path", byOwner: byOwner)
         do {
@@ -242,7 +243,7 @@ public final class AdminService: Sendable {
 
     func createServiceKey(_ request: CreateServiceKeyRequest, _ context: ServerContext) async throws -> CreateServiceKeyResponse {
         var validation = Validation()
-        validation.length(request.name, "name", 1...128)
+        validation.line(request.name, "name", 1...128)
         try validation.check()
         try await authorize(context, action: "CreateServiceKey", detail: "name=\(request.name)")
         let secret = Authenticator.serviceKeyPrefix + Credentials.newToken()
@@ -278,7 +279,7 @@ public final class AdminService: Sendable {
 
     func suspendReader(_ request: SuspendReaderRequest, _ context: ServerContext) async throws -> SuspendReaderResponse {
         var validation = Validation()
-        validation.length(request.reason, "reason", 0...1_024)
+        validation.text(request.reason, "reason", 0...1_024)
         try validation.check()
         try await authorize(
             context, action: "SuspendReader", readerID: request.readerID,
@@ -314,7 +315,7 @@ public final class AdminService: Sendable {
         var validation = Validation()
         validation.require(request.beforeMs > 0, "before_ms", "must be a time in unix milliseconds")
         validation.require(request.archivePath.hasPrefix("/"), "archive_path", "must be an absolute path")
-        validation.length(request.archivePath, "archive_path", 1...4_096)
+        validation.line(request.archivePath, "archive_path", 1...4_096)
         try validation.check()
         let byOwner = try await authorize(context, action: "ArchiveEvents", detail: "before_ms=\(request.beforeMs) to=\(request.archivePath)")
         try checkDestination(request.archivePath, field: "archive_path", byOwner: byOwner)

@@ -53,10 +53,10 @@ public final class AuthService: Sendable {
     func signUp(_ request: SignUpRequest) async throws -> SignUpResponse {
         let email = Self.normalize(request.email)
         var validation = Validation()
-        validation.length(email, "email", 3...254)
+        validation.line(email, "email", 3...254)
         validation.require(email.filter { $0 == "@" }.count == 1 && !email.contains(where: \.isWhitespace), "email", "must be one address with one @ and no spaces")
         validation.length(request.password, "password", 8...1024)
-        validation.length(request.displayName, "display_name", 1...128)
+        validation.line(request.displayName, "display_name", 1...128)
         try validation.check()
         let hash = try await hashPassword(request.password)
         let reader: ReaderRecord

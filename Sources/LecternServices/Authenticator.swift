@@ -64,8 +64,9 @@ public struct Authenticator: Sendable {
         let hash = Credentials.tokenHash(token)
         var key = cache.serviceKey(hash, nowMs: nowMs())
         if key == nil {
+            let generation = cache.generation
             key = try await storage { try await store.serviceKey(keyHash: hash) }
-            if let key, key.revokedAtMs == 0 { cache.keep(serviceKey: key, hash, nowMs: nowMs()) }
+            if let key, key.revokedAtMs == 0 { cache.keep(serviceKey: key, hash, nowMs: nowMs(), readAt: generation) }
         }
         guard let key else { throw RPCError(.unauthenticated, "the service key is not valid") }
         guard key.revokedAtMs == 0 else { throw RPCError(.unauthenticated, "the service key was revoked") }
@@ -90,8 +91,9 @@ public struct Authenticator: Sendable {
             guard cached.session.expiresAtMs > now else { throw RPCError(.unauthenticated, "the token has expired; log in again") }
             return cached.principal
         }
+        let generation = cache.generation
         let (session, principal) = try await lookUp(hash)
-        cache.keep(hash, SessionCache.Entry(session: session, principal: principal, cachedAtMs: now))
+        cache.keep(hash, SessionCache.Entry(session: session, principal: principal, cachedAtMs: now), readAt: generation)
         return principal
     }
 

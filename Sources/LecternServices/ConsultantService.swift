@@ -151,7 +151,7 @@ public final class ConsultantService: Sendable {
     func listReaders(_ request: ListReadersRequest, _ context: ServerContext) async throws -> ListReadersResponse {
         let size = try pageSize(request.pageSize)
         var validation = Validation()
-        validation.length(request.query, "query", 0...254)
+        validation.line(request.query, "query", 0...254)
         validation.require((0...2).contains(request.status.rawValue), "status", "must be ACTIVE or SUSPENDED, or unspecified")
         try validation.check()
         let detail = "status=\(request.status.rawValue) query=\(request.query) online_only=\(request.onlineOnly)"
@@ -275,7 +275,7 @@ public final class ConsultantService: Sendable {
 
     func sendMessage(_ request: SendMessageToReaderRequest, _ context: ServerContext) async throws -> SendMessageToReaderResponse {
         var validation = Validation()
-        validation.length(request.body, "body", 1...4_096)
+        validation.text(request.body, "body", 1...4_096)
         try validation.check()
         let (consultant, _) = try await authorize(context, role: .supervisor, action: "SendMessage", readerID: request.readerID)
         let message = try await storage {

@@ -66,8 +66,8 @@ public final class ReaderService: Sendable {
 
     func heartbeat(_ request: HeartbeatRequest, _ reader: ReaderRecord) async throws -> HeartbeatResponse {
         var validation = Validation()
-        validation.length(request.clientSessionID, "client_session_id", 0...64)
-        validation.length(request.contentID, "content_id", 0...256)
+        validation.line(request.clientSessionID, "client_session_id", 0...64)
+        validation.line(request.contentID, "content_id", 0...256)
         try validation.check()
         let now = nowMs()
         if let change = presence.heartbeat(readerID: reader.id, displayName: reader.displayName, clientSession: request.clientSessionID, contentID: request.contentID, nowMs: now) {
@@ -83,11 +83,11 @@ public final class ReaderService: Sendable {
         var validation = Validation()
         validation.require((1...1_000).contains(request.events.count), "events", "must hold 1 to 1,000 events, got \(request.events.count)")
         for (index, event) in request.events.enumerated() {
-            validation.length(event.clientSessionID, "events[\(index)].client_session_id", 1...64)
+            validation.line(event.clientSessionID, "events[\(index)].client_session_id", 1...64)
             validation.require(event.sequence >= 1, "events[\(index)].sequence", "must be 1 or more")
             validation.length(event.type, "events[\(index)].type", 1...64)
             validation.require(event.type.utf8.allSatisfy(Self.isTypeByte), "events[\(index)].type", "may hold only a-z, 0-9, _, . and -")
-            validation.length(event.contentID, "events[\(index)].content_id", 0...256)
+            validation.line(event.contentID, "events[\(index)].content_id", 0...256)
             validation.require(event.payload.count <= 16_384, "events[\(index)].payload", "must be at most 16384 bytes, got \(event.payload.count)")
             if let progress = event.progress {
                 validation.require(progress.isFinite && (0...1).contains(progress), "events[\(index)].progress", "must be from 0 to 1")
@@ -156,12 +156,13 @@ public final class ReaderService: Sendable {
 
     func upsertMilestone(_ request: UpsertMilestoneRequest, _ reader: ReaderRecord) async throws -> UpsertMilestoneResponse {
         var validation = Validation()
-        validation.length(request.contentID, "content_id", 1...256)
+        validation.line(request.contentID, "content_id", 1...256)
         validation.require(request.status == .started || request.status == .completed, "status", "must be MILESTONE_STATUS_STARTED or MILESTONE_STATUS_COMPLETED")
         validation.require(request.score.isFinite, "score", "must be a finite number")
         validation.require(request.attributes.count <= 32, "attributes", "at most 32 entries, got \(request.attributes.count)")
         for (key, value) in request.attributes.sorted(by: { $0.key < $1.key }) {
             validation.require((1...64).contains(key.utf8.count), "attributes[\(key)]", "keys are 1 to 64 bytes")
+            validation.require(!Validation.holdsControlCharacter(key, allowingLineBreaks: false), "attributes[\(key)]", "keys must not hold control characters")
             validation.require(value.utf8.count <= 1024, "attributes[\(key)]", "values are at most 1,024 bytes")
         }
         try validation.check()
@@ -196,7 +197,7 @@ public final class ReaderService: Sendable {
 
     func sendMessage(_ request: SendMessageRequest, _ reader: ReaderRecord) async throws -> SendMessageResponse {
         var validation = Validation()
-        validation.length(request.body, "body", 1...4_096)
+        validation.text(request.body, "body", 1...4_096)
         try validation.check()
         let message = try await storage { try await store.sendMessage(readerID: reader.id, consultantID: 0, direction: 1, body: request.body) }
         return SendMessageResponse.with { $0.message = Self.message(message) }

@@ -83,6 +83,11 @@ struct AdminServiceTests {
             for outside in [elsewhere + "/copy.db", allowed + "/../" + elsewhere.dropFirst(5) + "/copy.db", allowed + "/out/copy.db", allowed + "/.hidden.db"] {
                 #expect(await backup(outside, token) == .permissionDenied, "\(outside)")
             }
+            // SQLite sees the path up to a NUL byte; the check would see all of it.
+            let truncated = elsewhere + "/nul.db\u{0}/../../.." + allowed + "/copy2.db"
+            #expect(await backup(truncated, token) == .invalidArgument)
+            #expect(await status { _ = try await admin.archiveEvents(.with { $0.beforeMs = 1; $0.archivePath = truncated }, options: token) } == .invalidArgument)
+            #expect(!FileManager.default.fileExists(atPath: elsewhere + "/nul.db"))
             #expect(await status { _ = try await admin.archiveEvents(.with { $0.beforeMs = 1; $0.archivePath = elsewhere + "/archive.db" }, options: token) } == .permissionDenied)
             #expect(!FileManager.default.fileExists(atPath: elsewhere + "/copy.db") && !FileManager.default.fileExists(atPath: elsewhere + "/archive.db"))
             // The socket's owner (no token) runs as the server's user already.

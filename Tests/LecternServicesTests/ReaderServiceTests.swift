@@ -114,8 +114,22 @@ struct ReaderServiceTests {
             #expect(fields == ["events[0].type", "events[1].payload"])
             let empty = await status { _ = try await reader.appendEvents(AppendEventsRequest(), options: ada) }
             #expect(empty?.details?.fieldViolations.first?.field == "events")
+            // Control characters: a NUL, a newline, a C1 CSI.
+            var nul = event(1), newline = event(2), csi = event(3)
+            nul.clientSessionID = "tab\u{0}1"
+            newline.contentID = "book-1\nforged line"
+            csi.contentID = "book-\u{9B}31m"
+            let controls = await status { _ = try await reader.appendEvents(.with { $0.events = [nul, newline, csi, event(4)] }, options: ada) }
+            #expect(Set(controls?.details?.fieldViolations.map { $0.field } ?? []) == [
+                "events[0].client_session_id", "events[1].content_id", "events[2].content_id",
+            ])
             let count = try await reader.getMyState(options: ada).state?.eventCount
             #expect(count == 0)
+            // Unicode that is not a control character is text like any other; occurred_at_ms is the client's to set.
+            var accented = event(5)
+            accented.contentID = "livre-é-📖"
+            accented.occurredAtMs = -1
+            #expect(try await reader.appendEvents(.with { $0.events = [accented] }, options: ada).results.count == 1)
         }
     }
 
@@ -203,6 +217,10 @@ struct ReaderServiceTests {
             #expect(try await reader.getMyState(options: ada).state?.unreadMessages == 0)
             let empty = await status { _ = try await reader.sendMessage(SendMessageRequest(), options: ada) }
             #expect(empty?.details?.fieldViolations.first?.field == "body")
+            // A body may run over lines, but holds no other control character.
+            #expect(try await reader.sendMessage(.with { $0.body = "Line one\r\n\tline two" }, options: ada).message?.body == "Line one\r\n\tline two")
+            let escape = await status { _ = try await reader.sendMessage(.with { $0.body = "\u{1B}[2J" }, options: ada) }
+            #expect(escape?.details?.fieldViolations.first?.field == "body")
         }
     }
 
