@@ -214,6 +214,13 @@ final class ServerConnection: Sendable {
             try? await outbound.write(Frame(kind: .callEnd, callID: id, message: RPCError(.invalidArgument, "CALL_START payload: \(error)").callEnd))
             return nil
         }
+        let metadata: [String: String]
+        do {
+            metadata = try Self.lowercasingKeys(callStart.metadata)
+        } catch {
+            try? await outbound.write(Frame(kind: .callEnd, callID: id, message: error.callEnd))
+            return nil
+        }
         guard let handler = router.handlers[callStart.method] else {
             try? await outbound.write(Frame(kind: .callEnd, callID: id, message: RPCError(.unimplemented, "method \(callStart.method) is not served").callEnd))
             return nil
@@ -225,7 +232,7 @@ final class ServerConnection: Sendable {
             return nil
         }
         let deadline = callStart.timeoutMs > 0 ? ContinuousClock.now + .milliseconds(Int64(clamping: callStart.timeoutMs)) : nil
-        let context = ServerContext(method: callStart.method, metadata: callStart.metadata, deadline: deadline, peer: peer)
+        let context = ServerContext(method: callStart.method, metadata: metadata, deadline: deadline, peer: peer)
         /// Makes the call known to the connection; its deadline is watched from now on.
         func admit(_ call: ServerCall) {
             let rearm = state.withLock { state -> Bool in
@@ -259,6 +266,20 @@ final class ServerConnection: Sendable {
             }
         }
         return nil
+    }
+
+    /// Metadata keys are case-insensitive, as in HTTP and gRPC: `Authorization` is
+    /// `authorization`. Two keys that differ only in case are refused: either could be meant.
+    static func lowercasingKeys(_ metadata: [String: String]) throws(RPCError) -> [String: String] {
+        guard metadata.keys.contains(where: { $0.utf8.contains { (0x41...0x5A).contains($0) } }) else { return metadata }
+        var lowercased: [String: String] = [:]
+        for (key, value) in metadata {
+            let lower = String(decoding: key.utf8.map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }, as: UTF8.self)
+            guard lowercased.updateValue(value, forKey: lower) == nil else {
+                throw RPCError(.invalidArgument, "CALL_START metadata: the key \(lower) appears twice (keys are case-insensitive)")
+            }
+        }
+        return lowercased
     }
 
     // MARK: Calls

@@ -113,10 +113,10 @@ public final class AuthService: Sendable {
     }
 
     func logout(_ context: ServerContext) async throws -> LogoutResponse {
-        guard Authenticator.token(context) != nil else {
+        guard try Authenticator.token(context) != nil else {
             throw RPCError(.unauthenticated, "the call needs the metadata authorization: Bearer <token>")
         }
-        guard let token = Authenticator.sessionToken(context) else {
+        guard let token = try Authenticator.sessionToken(context) else {
             throw RPCError(.permissionDenied, "a service key has no session: send the reader's token in \(Authenticator.readerTokenKey) to log the reader out")
         }
         _ = try await authenticator.authenticate(context)
@@ -129,7 +129,7 @@ public final class AuthService: Sendable {
         let principal = try await authenticator.authenticate(context)
         let serviceKeyName = try await authenticator.serviceKeyName(context)
         var expires: Int64 = 0
-        if let token = Authenticator.sessionToken(context) {
+        if let token = try Authenticator.sessionToken(context) {
             expires = try await storage { try await store.session(tokenHash: Credentials.tokenHash(token)) }?.expiresAtMs ?? 0
         }
         return WhoAmIResponse.with {

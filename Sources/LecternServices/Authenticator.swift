@@ -37,17 +37,23 @@ public struct Authenticator: Sendable {
         self.ownerUID = ownerUID
     }
 
-    /// The bearer token of the call, if it has one.
-    static func token(_ context: ServerContext) -> String? {
-        guard let value = context.metadata["authorization"], value.hasPrefix("Bearer ") else { return nil }
-        let token = value.dropFirst("Bearer ".count)
-        return token.isEmpty ? nil : String(token)
+    /// The bearer token of the call; nil when the call carries no `authorization`.
+    /// - Throws: UNAUTHENTICATED when `authorization` is there but not `Bearer <token>`
+    ///   (the scheme in any case): a call that presents a token, even a mangled one, never
+    ///   falls back to the rights of the socket's owner.
+    static func token(_ context: ServerContext) throws -> String? {
+        guard let value = context.metadata["authorization"] else { return nil }
+        let parts = value.split(separator: " ")
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw RPCError(.unauthenticated, "authorization: expected Bearer <token>")
+        }
+        return String(parts[1])
     }
 
     /// The session token of the call: the bearer token, or the reader's token a gateway
     /// passed along with its service key.
-    static func sessionToken(_ context: ServerContext) -> String? {
-        guard let token = token(context) else { return nil }
+    static func sessionToken(_ context: ServerContext) throws -> String? {
+        guard let token = try token(context) else { return nil }
         guard token.hasPrefix(serviceKeyPrefix) else { return token }
         return context.metadata[readerTokenKey].flatMap { $0.isEmpty ? nil : $0 }
     }
@@ -56,7 +62,7 @@ public struct Authenticator: Sendable {
     /// - Throws: UNAUTHENTICATED for a missing, unknown, expired or revoked token or
     ///   service key; PERMISSION_DENIED for a suspended reader.
     public func authenticate(_ context: ServerContext) async throws -> Principal {
-        guard let token = Self.token(context) else {
+        guard let token = try Self.token(context) else {
             if context.peer.uid == ownerUID { return .socketOwner(uid: context.peer.uid) }
             throw RPCError(.unauthenticated, "the call needs the metadata authorization: Bearer <token>")
         }
@@ -80,7 +86,7 @@ public struct Authenticator: Sendable {
 
     /// The name of the service key the call carries, if it carries one.
     func serviceKeyName(_ context: ServerContext) async throws -> String {
-        guard let token = Self.token(context), token.hasPrefix(Self.serviceKeyPrefix) else { return "" }
+        guard let token = try Self.token(context), token.hasPrefix(Self.serviceKeyPrefix) else { return "" }
         return try await storage { try await store.serviceKey(keyHash: Credentials.tokenHash(token)) }?.name ?? ""
     }
 

@@ -194,6 +194,19 @@ struct AuthServiceTests {
             #expect(owner.kind == .socketOwner)
             let (status, _) = await code { _ = try await auth.whoAmI(options: .bearer(Credentials.newToken())) }
             #expect(status == .unauthenticated)
+            // An authorization that is there but mangled is UNAUTHENTICATED too, even for the
+            // socket's owner: it must not fall back to the owner's rights.
+            for mangled in ["", "Bearer ", "Bearer", "Basic dXNlcjpwYXNz", "Bearer a b", Credentials.newToken()] {
+                let (status, error) = await code { _ = try await auth.whoAmI(options: CallOptions(metadata: ["authorization": mangled])) }
+                #expect(status == .unauthenticated && error?.message.contains("authorization") == true, "\(mangled)")
+            }
+            // The scheme in any case, the key in any case (metadata keys are case-insensitive).
+            let token = try await auth.signUp(.with { $0.email = "ada@example.org"; $0.password = "correct horse battery"; $0.displayName = "Ada" }).token
+            for metadata in [["authorization": "bearer " + token], ["Authorization": "Bearer " + token], ["AUTHORIZATION": "BEARER  " + token]] {
+                #expect(try await auth.whoAmI(options: CallOptions(metadata: metadata)).kind == .reader, "\(metadata)")
+            }
+            let (twice, _) = await code { _ = try await auth.whoAmI(options: CallOptions(metadata: ["authorization": "", "Authorization": "Bearer " + token])) }
+            #expect(twice == .invalidArgument)
         }
     }
 }
