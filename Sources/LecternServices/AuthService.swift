@@ -89,11 +89,11 @@ public final class AuthService: Sendable {
                 details: .with { $0.retryAfterMs = UInt64(wait); $0.reason = "LOGIN_THROTTLED" }
             )
         }
-        let account: (id: Int64, hash: String)?
+        let account: (id: Int64, hash: String, suspended: Bool)?
         if kind == .reader {
-            account = try await storage { try await store.reader(email: email) }.map { ($0.id, $0.passwordHash) }
+            account = try await storage { try await store.reader(email: email) }.map { ($0.id, $0.passwordHash, $0.status == 2) }
         } else {
-            account = try await storage { try await store.consultant(email: email) }.map { ($0.id, $0.passwordHash) }
+            account = try await storage { try await store.consultant(email: email) }.map { ($0.id, $0.passwordHash, false) }
         }
         // An unknown email is checked against a decoy, so both failures cost the same.
         let verified = await verifyPassword(request.password, hash: account?.hash ?? decoyHash)
@@ -103,6 +103,8 @@ public final class AuthService: Sendable {
             throw RPCError(.unauthenticated, "the email or the password is wrong")
         }
         accountThrottle.reset(accountKey)
+        // Said only to whoever knows the password; a token it could not use would be no answer.
+        guard !account.suspended else { throw RPCError(.permissionDenied, "the account is suspended") }
         let (token, expires) = try await openSession(kind: kind, accountID: account.id)
         return LoginResponse.with {
             $0.token = token

@@ -53,7 +53,7 @@ struct AdminOperationsTests {
         }
     }
 
-    @Test("a suspended reader's tokens stop working until it is reinstated")
+    @Test("a suspended reader's tokens stop working, and it cannot log in, until it is reinstated")
     func suspend() async throws {
         try await withTestServer { server in
             let admin = AdminClient(server.client), readers = ReaderClient(server.client)
@@ -61,8 +61,13 @@ struct AdminOperationsTests {
             let suspended = try await admin.suspendReader(.with { $0.readerID = adaID; $0.suspended = true; $0.reason = "spam" })
             #expect(suspended.reader?.status == .suspended)
             #expect(await status { _ = try await readers.getMyState(options: .bearer(token)) } == .permissionDenied)
+            // Logging in again says so, to whoever has the password, and opens no session.
+            let login = LoginRequest.with { $0.email = "ada@example.org"; $0.password = "password ada" }
+            #expect(await status { _ = try await server.auth.login(login) } == .permissionDenied)
+            #expect(await status { _ = try await server.auth.login(.with { $0.email = "ada@example.org"; $0.password = "not her password" }) } == .unauthenticated)
             _ = try await admin.suspendReader(.with { $0.readerID = adaID; $0.suspended = false })
             #expect(try await readers.getMyState(options: .bearer(token)).state != nil)
+            #expect(try await readers.getMyState(options: .bearer(try await server.auth.login(login).token)).state != nil)
             #expect(await status { _ = try await admin.suspendReader(.with { $0.readerID = 999; $0.suspended = true }) } == .notFound)
             let audit = try await admin.listAuditLog(.with { $0.readerID = adaID; $0.action = "AdminService.SuspendReader" })
             #expect(audit.entries.map(\.detail) == ["suspended=false reason=", "suspended=true reason=spam"])
