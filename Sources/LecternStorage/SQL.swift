@@ -4,6 +4,7 @@
 enum SQL {
     static let appliedMigrations = "SELECT version, checksum FROM schema_migrations ORDER BY version"
     static let recordMigration = "INSERT INTO schema_migrations (version, name, checksum, applied_at_ms) VALUES (?, ?, ?, ?)"
+    static let userTables = "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
 
     static let insertReader = """
         INSERT INTO readers (email, display_name, password_hash, created_at_ms) VALUES (?, ?, ?, ?) RETURNING id
@@ -266,7 +267,7 @@ enum SQL {
 
     /// Every statement above, by name.
     static let all: [(name: String, sql: String)] = [
-        ("appliedMigrations", appliedMigrations), ("recordMigration", recordMigration),
+        ("appliedMigrations", appliedMigrations), ("recordMigration", recordMigration), ("userTables", userTables),
         ("insertReader", insertReader), ("readerByID", readerByID), ("readerByEmail", readerByEmail),
         ("insertConsultant", insertConsultant), ("consultantByID", consultantByID), ("consultantByEmail", consultantByEmail),
         ("insertSession", insertSession), ("sessionByHash", sessionByHash), ("revokeSession", revokeSession),

@@ -24,13 +24,19 @@ public final class SQLiteStore: Store {
     ) async throws -> SQLiteStore {
         precondition(configuration.readConnections > 0, "a store needs at least one read connection")
         return try await onBackgroundQueue {
-            func connection(_ role: Connection.Role) throws -> Connection {
+            func connection(_ role: Connection.Role) throws(StorageError) -> Connection {
                 let connection = try Connection(path: configuration.path, readOnly: role == .reader)
+                if role == .writer { try Migrator.lectern.checkOwnership(connection) }
                 try connection.configure(configuration, role: role)
                 return connection
             }
-            let writeConnection = try connection(.writer)
-            try Migrator.lectern.migrate(writeConnection, nowMs: currentTimeMs()) { willMigrate($0.version, $0.name) }
+            let writeConnection: Connection
+            do throws(StorageError) {
+                writeConnection = try connection(.writer)
+                try Migrator.lectern.migrate(writeConnection, nowMs: currentTimeMs()) { willMigrate($0.version, $0.name) }
+            } catch {
+                throw StorageError(error.code, "\(configuration.path): \(error.message)", sqliteCode: error.sqliteCode)
+            }
             let position = try writeConnection.queryFirst(SQL.feedPosition, []) { $0.int64(0) } ?? 0
             let commits = CommitCounter()
             return SQLiteStore(

@@ -94,6 +94,43 @@ struct MigrationTests {
         }
     }
 
+    @Test("a file that is not Lectern's is refused before anything writes to it; Lectern's files carry its application id")
+    func ownership() async throws {
+        try await withTemporaryDirectory { directory in
+            func refusal(_ path: String) async -> String? {
+                do {
+                    try await SQLiteStore.open(StoreConfiguration(path: path)).close()
+                    return nil
+                } catch let error as StorageError where error.code == .incompatibleSchema {
+                    return error.message
+                } catch {
+                    return "\(error)"
+                }
+            }
+            // Another program's database: refused, and not a byte of it changed (no WAL mode, no schema_migrations).
+            let foreign = directory + "/foreign.db"
+            try Connection(path: foreign, readOnly: false).execute("CREATE TABLE readers (x); INSERT INTO readers VALUES (1)")
+            let before = try Data(contentsOf: URL(fileURLWithPath: foreign))
+            #expect(await refusal(foreign)?.contains("it has tables (readers) and no schema_migrations") == true)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: foreign)) == before)
+            #expect(!FileManager.default.fileExists(atPath: foreign + "-wal"))
+            // Another application's id in the header.
+            let marked = directory + "/marked.db"
+            try Connection(path: marked, readOnly: false).execute("PRAGMA application_id = 42")
+            #expect(await refusal(marked)?.contains("another application's id (42)") == true)
+            // A new file, and one an earlier Lectern made before it wrote its id, both end up marked.
+            let fresh = directory + "/fresh.db", earlier = directory + "/earlier.db"
+            #expect(await refusal(fresh) == nil)
+            let connection = try Connection(path: earlier, readOnly: false)
+            try Migrator.lectern.migrate(connection, upTo: 1, nowMs: 1)
+            try connection.execute("PRAGMA application_id = 0")
+            #expect(await refusal(earlier) == nil)
+            for path in [fresh, earlier] {
+                #expect(try inspect(path) { try $0.values("PRAGMA application_id") } == [.integer(Migrator.applicationID)])
+            }
+        }
+    }
+
     @Test("the checksum depends on every byte of the SQL")
     func checksum() {
         let a = Migration(version: 1, name: "a", sql: "CREATE TABLE t (x)")

@@ -6,6 +6,27 @@ struct Migrator {
 
     var latestVersion: Int { migrations.last?.version ?? 0 }
 
+    /// "LECT" as a big-endian integer: Lectern's mark in the file header's application id
+    /// (https://www.sqlite.org/pragma.html#pragma_application_id), written with the schema.
+    static let applicationID: Int64 = 0x4C45_4354
+
+    /// Refuses a file that is not Lectern's before anything writes to it: one that carries
+    /// another application's id, or that has tables but no `schema_migrations` among them
+    /// (made by another program before application ids, or by an earlier Lectern that
+    /// wrote none, which always has `schema_migrations`).
+    func checkOwnership(_ connection: Connection) throws(StorageError) {
+        let id = try connection.queryFirst("PRAGMA application_id") { $0.int64(0) } ?? 0
+        guard id != Self.applicationID else { return }
+        guard id == 0 else {
+            throw StorageError(.incompatibleSchema, "not a Lectern database: its header carries another application's id (\(id))")
+        }
+        let tables = try connection.query(SQL.userTables) { $0.string(0) }.sorted()
+        guard tables.isEmpty || tables.contains("schema_migrations") else {
+            let named = tables.prefix(5).joined(separator: ", ") + (tables.count > 5 ? ", …" : "")
+            throw StorageError(.incompatibleSchema, "not a Lectern database: it has tables (\(named)) and no schema_migrations")
+        }
+    }
+
     /// Applies the migrations `connection` lacks, up to `target` (the latest by default).
     /// - Throws: `incompatibleSchema` when the database records a migration this build
     ///   does not know (made by a newer Lectern) or one whose checksum differs.
@@ -54,6 +75,9 @@ struct Migrator {
                 try? connection.execute("ROLLBACK")
                 throw StorageError(error.code, "migration \(migration.version) (\(migration.name)): \(error.message)", sqliteCode: error.sqliteCode)
             }
+        }
+        if try connection.queryFirst("PRAGMA application_id", [], { $0.int64(0) }) != Self.applicationID {
+            try connection.execute("PRAGMA application_id = \(Self.applicationID)")
         }
     }
 }
