@@ -43,11 +43,17 @@ public struct Authenticator: Sendable {
     ///   falls back to the rights of the socket's owner.
     static func token(_ context: ServerContext) throws -> String? {
         guard let value = context.metadata["authorization"] else { return nil }
-        let parts = value.split(separator: " ")
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+        // On the UTF-8 bytes: every call passes here, and splitting by Character costs 6 % of a GetMyState.
+        let bytes = value.utf8, space = UInt8(ascii: " ")
+        let scheme = bytes.prefix { $0 != space }
+        let tokenStart = bytes[scheme.endIndex...].firstIndex { $0 != space } ?? bytes.endIndex
+        let token = bytes[tokenStart...]
+        guard scheme.elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 }), tokenStart > scheme.endIndex,
+              !token.isEmpty, !token.contains(space)
+        else {
             throw RPCError(.unauthenticated, "authorization: expected Bearer <token>")
         }
-        return String(parts[1])
+        return String(value[tokenStart...])
     }
 
     /// The session token of the call: the bearer token, or the reader's token a gateway
