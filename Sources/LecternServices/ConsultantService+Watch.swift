@@ -23,10 +23,11 @@ extension ConsultantService {
         let start = request.cursor.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) ? Int64(request.cursor) : nil
         validation.require(request.cursor.isEmpty || (start ?? -1) >= 0, "cursor", "not a Watch cursor")
         try validation.check()
+        // Authorized first: the feed's position is said only to a consultant.
+        _ = try await authorize(context, action: "Watch", readerID: nil, detail: "cursor=\(request.cursor)")
         if let start, start > feed.position {
             throw RPCError(.invalidArgument, "cursor: ahead of the feed, which is at \(feed.position)")
         }
-        _ = try await authorize(context, action: "Watch", readerID: nil, detail: "cursor=\(request.cursor)")
 
         let filter = WatchFilter(readerIDs: Set(request.readerIDs), kinds: Set(request.kinds))
         let (subscription, livePosition) = try feed.subscribe(filter)

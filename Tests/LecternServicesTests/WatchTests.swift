@@ -184,6 +184,14 @@ struct WatchTests {
                     #expect(error.code == .invalidArgument && error.message.hasPrefix("cursor:"), "\(cursor): \(error)")
                 }
             }
+            // The feed's position is no answer to a caller who is not a consultant.
+            let ada = CallOptions.bearer(try await server.auth.signUp(.with { $0.email = "ada@example.org"; $0.password = "password ada"; $0.displayName = "Ada" }).token)
+            do {
+                for try await _ in try await consultants.watch(.with { $0.cursor = "999999" }, options: ada) {}
+                Issue.record("a reader watched")
+            } catch let error as RPCError {
+                #expect(error.code == .permissionDenied && !error.message.contains("feed"), "\(error)")
+            }
         }
     }
 }
