@@ -12,11 +12,16 @@ public struct RPCRouter: Sendable {
     public var methods: [String] { handlers.keys.sorted() }
 
     /// One request, one response.
+    ///
+    /// - Parameter onEventLoop: run the handler on its connection's event loop, which then
+    ///   writes the response without a hop to another thread. Only for handlers that do a
+    ///   few microseconds of work and never block: memory, or point reads of the store
+    ///   (`SQLiteStore.pointRead`). Anything longer holds up every connection of that loop.
     public mutating func unary<Request: ProtoMessage, Response: ProtoMessage>(
-        _ method: String,
+        _ method: String, onEventLoop: Bool = false,
         _ handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
     ) {
-        register(method, .single { bytes, context, _ in
+        register(method, .single(onEventLoop: onEventLoop) { bytes, context, _ in
             let request: Request = try decodeSingle(bytes, method)
             return ByteBuffer(bytes: try await handler(request, context).serializedBytes())
         })
@@ -27,7 +32,7 @@ public struct RPCRouter: Sendable {
         _ method: String,
         _ handler: @escaping @Sendable (Request, ServerContext, ResponseWriter<Response>) async throws -> Void
     ) {
-        register(method, .single { bytes, context, sink in
+        register(method, .single(onEventLoop: false) { bytes, context, sink in
             let request: Request = try decodeSingle(bytes, method)
             try await handler(request, context, ResponseWriter(sink: sink))
             return nil
@@ -56,7 +61,8 @@ public struct RPCRouter: Sendable {
 enum RPCHandler: Sendable {
     /// Unary and server-streaming: one request message, handed over as it arrives (nil when
     /// the client ended its requests without sending one). No stream is made for it.
-    case single(@Sendable (ByteBuffer?, ServerContext, ResponseSink) async throws -> ByteBuffer?)
+    /// `onEventLoop`: the handler runs on its connection's event loop (see `RPCRouter.unary`).
+    case single(onEventLoop: Bool, @Sendable (ByteBuffer?, ServerContext, ResponseSink) async throws -> ByteBuffer?)
     /// Client-streaming: the request messages as they arrive.
     case stream(@Sendable (RawRequests, ServerContext, ResponseSink) async throws -> ByteBuffer?)
 }

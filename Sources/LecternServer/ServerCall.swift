@@ -11,7 +11,7 @@ final class ServerCall: Sendable {
     /// request, which gets it through `startOnRequest`.
     private let continuation: AsyncStream<ByteBuffer>.Continuation?
     /// A single-request call's body, until its request (or the end of requests) arrives.
-    private let waiting = Mutex<(@Sendable (ByteBuffer?) async -> Void)?>(nil)
+    private let waiting = Mutex<(body: @Sendable (ByteBuffer?) async -> Void, executor: (any TaskExecutor)?)?>(nil)
     private let ended = Atomic<Bool>(false)
     private let wroteStream = Atomic<Bool>(false)
     /// The handler's task once started, and whether the call was cancelled: a cancel that
@@ -116,9 +116,10 @@ final class ServerCall: Sendable {
         waiter?.resume()
     }
 
-    func start(_ body: @escaping @Sendable () async -> Void) {
+    /// Runs `body` in a task of its own, on `executor` when given.
+    func start(on executor: (any TaskExecutor)? = nil, _ body: @escaping @Sendable () async -> Void) {
         task.withLock { task in
-            let running = Task { await body() }
+            let running = Task(executorPreference: executor) { await body() }
             if task.cancelled { running.cancel() }
             task.running = running
         }
@@ -126,13 +127,13 @@ final class ServerCall: Sendable {
 
     /// Starts `body` with the first request message, or with nil when requests end (or
     /// the call is cancelled) before one arrives.
-    func startOnRequest(_ body: @escaping @Sendable (ByteBuffer?) async -> Void) {
-        waiting.withLock { $0 = body }
+    func startOnRequest(on executor: (any TaskExecutor)? = nil, _ body: @escaping @Sendable (ByteBuffer?) async -> Void) {
+        waiting.withLock { $0 = (body, executor) }
     }
 
     private func startWaiting(with request: ByteBuffer?) {
-        guard let body = waiting.withLock({ waiting in defer { waiting = nil }; return waiting }) else { return }
-        start { await body(request) }
+        guard let (body, executor) = waiting.withLock({ waiting in defer { waiting = nil }; return waiting }) else { return }
+        start(on: executor) { await body(request) }
     }
 
     /// Queues a request message; false when the handler has too many waiting. A

@@ -18,6 +18,8 @@ final class ServerConnection: Sendable {
     private let channel: any Channel
     /// One flush for the responses written in one turn of the event loop.
     private let flusher: FlushCoalescer
+    /// Where handlers registered `onEventLoop` run: this connection's loop.
+    private let eventLoopExecutor: EventLoopTaskExecutor
     private let logger: Logger
     private let state = Mutex(State())
 
@@ -47,6 +49,7 @@ final class ServerConnection: Sendable {
         self.outbound = outbound
         self.channel = channel
         flusher = FlushCoalescer(channel)
+        eventLoopExecutor = EventLoopTaskExecutor(channel.eventLoop)
         var logger = logger
         logger[metadataKey: "connection.id"] = "\(id)"
         self.logger = logger
@@ -244,11 +247,11 @@ final class ServerConnection: Sendable {
             if rearm, let deadline { armDeadlineTimer(at: deadline) }
         }
         switch handler {
-        case .single(let body):
+        case .single(let onEventLoop, let body):
             // The task starts when the request arrives: no stream to carry one message.
             let call = ServerCall(id: id, deadline: deadline, requests: nil, holding: cost, of: requestBytes)
             admit(call)
-            call.startOnRequest { [self] request in
+            call.startOnRequest(on: onEventLoop ? eventLoopExecutor : nil) { [self] request in
                 await run(call, context) { sink in try await body(request, context, sink) }
             }
         case .stream(let body):
@@ -425,11 +428,13 @@ final class ServerConnection: Sendable {
         let response = response.map { Frame(kind: .message, callID: call.id, payload: $0) }
         if !call.streamed, channel.isWritable {
             let (channel, flusher) = (channel, flusher)
-            channel.eventLoop.execute {
+            let write: @Sendable () -> Void = {
                 if let response { channel.write(response, promise: nil) }
                 channel.write(last, promise: nil)
                 flusher.flushSoon()
             }
+            // A handler that ran on the loop (`onEventLoop`) writes at once.
+            if channel.eventLoop.inEventLoop { write() } else { channel.eventLoop.execute(write) }
             return
         }
         try? await outbound.write(contentsOf: [response, last].compactMap { $0 })

@@ -36,7 +36,7 @@ public final class HealthService: Sendable {
 
     /// Registers Check and Watch on `router`.
     public func register(on router: inout RPCRouter) {
-        router.unary("/lectern.v1.HealthService/Check") { [self] (request: HealthCheckRequest, _) in
+        router.unary("/lectern.v1.HealthService/Check", onEventLoop: true) { [self] (request: HealthCheckRequest, _) in
             HealthCheckResponse.with { $0.status = status(of: request.service) }
         }
         router.serverStreaming("/lectern.v1.HealthService/Watch") { [self] (request: HealthCheckRequest, _, writer: ResponseWriter<HealthCheckResponse>) in

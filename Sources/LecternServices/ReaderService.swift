@@ -36,7 +36,8 @@ public final class ReaderService: Sendable {
         router.unary("/lectern.v1.ReaderService/ListMyEvents") { [self] (request: ListMyEventsRequest, context) in
             try await listMyEvents(request, reader(context))
         }
-        router.unary("/lectern.v1.ReaderService/GetMyState") { [self] (_: GetMyStateRequest, context) in
+        // Point reads (the session, the reader, its state row): on the event loop.
+        router.unary("/lectern.v1.ReaderService/GetMyState", onEventLoop: true) { [self] (_: GetMyStateRequest, context) in
             try await getMyState(reader(context))
         }
         router.unary("/lectern.v1.ReaderService/UpsertMilestone") { [self] (request: UpsertMilestoneRequest, context) in

@@ -27,6 +27,18 @@ struct RPCCallTests {
         }
     }
 
+    @Test("a unary handler registered onEventLoop runs on its connection's event loop; others do not")
+    func eventLoopPlacement() async throws {
+        try await withTestServer { path, _, _, _ in
+            let connection = try await RPCConnection.connect(socketPath: path)
+            for _ in 0..<20 {
+                #expect(try await connection.unary(TestMethods.whereOnLoop, Ping(), as: Ping.self).opaqueData == 1)
+                #expect(try await connection.unary(TestMethods.whereOffLoop, Ping(), as: Ping.self).opaqueData == 0)
+            }
+            await connection.close()
+        }
+    }
+
     @Test("a handler sees the caller's metadata, deadline and peer credentials")
     func context() async throws {
         try await withTestServer { path, _, _, _ in

@@ -2,6 +2,7 @@ import Foundation
 import LecternClient
 import LecternProtocol
 import Logging
+import NIOPosix
 import Synchronization
 @testable import LecternServer
 
@@ -78,6 +79,8 @@ enum TestMethods {
     static let gatedSum = "/test.v1.Test/GatedSum"
     static let flood = "/test.v1.Test/Flood"
     static let whoAmI = "/test.v1.Test/WhoAmI"
+    static let whereOnLoop = "/test.v1.Test/WhereOnLoop"
+    static let whereOffLoop = "/test.v1.Test/WhereOffLoop"
 
     /// Handlers over existing messages: Ping carries a number, CallStart carries what the
     /// server knows of the call.
@@ -123,6 +126,13 @@ enum TestMethods {
                 try await writer.write(big)
                 observer.streamedMessages.increment()
             }
+        }
+        // 1 when the handler runs on an event loop's thread.
+        router.unary(whereOnLoop, onEventLoop: true) { (_: Ping, _) in
+            Ping.with { $0.opaqueData = MultiThreadedEventLoopGroup.currentEventLoop == nil ? 0 : 1 }
+        }
+        router.unary(whereOffLoop) { (_: Ping, _) in
+            Ping.with { $0.opaqueData = MultiThreadedEventLoopGroup.currentEventLoop == nil ? 0 : 1 }
         }
         router.unary(whoAmI) { (_: Ping, context) -> CallStart in
             CallStart.with {
