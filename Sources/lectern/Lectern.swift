@@ -259,10 +259,11 @@ extension Lectern {
 }
 
 extension Lectern.Connection {
-    /// Options carrying the token: LECTERN_TOKEN, or the saved token file.
+    /// Options carrying the token: LECTERN_TOKEN (when set and not empty), or the saved token file.
     func authorized() throws -> CallOptions {
         if noToken { return options }
-        guard let token = ProcessInfo.processInfo.environment["LECTERN_TOKEN"] ?? TokenFile.load() else {
+        let fromEnvironment = ProcessInfo.processInfo.environment["LECTERN_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        guard let token = fromEnvironment ?? TokenFile.load() else {
             throw ValidationError("no token: run `lectern login` (or set LECTERN_TOKEN)")
         }
         return .bearer(token, timeout: options.timeout)
