@@ -3,6 +3,8 @@ import Glibc
 /// A lock over a value, on a pthread mutex. ThreadSanitizer cannot see the futex that
 /// `Synchronization.Mutex` uses on Linux, and reports every critical section as a race; under
 /// `Scripts/sanitize thread` each module uses this instead (see its `TSanLocks.swift`).
+/// The read pool's direct connections use it always: its `withLockIfAvailable` fails in user
+/// space, where `Synchronization.Mutex`'s (a priority-inheritance futex) makes a system call.
 public final class PthreadMutex<Value>: @unchecked Sendable {
     // @unchecked: the value is only touched with the mutex held. Both live at addresses of
     // their own, not in stored properties: `&` on a stored property is a Swift access (two
