@@ -248,9 +248,11 @@ enum SQL {
         SELECT id, reader_id, client_session_id, sequence, type, occurred_at_ms, received_at_ms, content_id, progress, payload
         FROM main.events WHERE received_at_ms < ?1 ORDER BY received_at_ms LIMIT ?2
         """
+    /// Only rows the archive holds: a row the copy did not write stays.
     static let deleteArchived = """
         DELETE FROM main.events WHERE (reader_id, id) IN
           (SELECT reader_id, id FROM main.events WHERE received_at_ms < ?1 ORDER BY received_at_ms LIMIT ?2)
+          AND EXISTS (SELECT 1 FROM archive.events AS a WHERE a.id = main.events.id)
         """
     /// Statements that need the archive attached, so the query-plan test cannot prepare them.
     static let archive = [attachArchive, detachArchive, createArchiveEvents, copyToArchive, deleteArchived]

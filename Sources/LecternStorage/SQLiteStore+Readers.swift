@@ -126,6 +126,8 @@ extension SQLiteStore {
         try await writer.exclusive { connection in
             try connection.run(SQL.attachArchive, .text(path))
             do {
+                // The archive's copy must be on disk before the rows it replaces are deleted.
+                try connection.execute("PRAGMA archive.synchronous = FULL")
                 try connection.run(SQL.createArchiveEvents)
             } catch {
                 try? connection.run(SQL.detachArchive)
@@ -135,9 +137,16 @@ extension SQLiteStore {
         var moved = 0
         do {
             while true {
+                // Two transactions: with the main file in WAL mode, a transaction over two
+                // files is atomic in each but not across them (sqlite.org/lang_attach.html):
+                // a crash in its COMMIT could keep the delete and lose the copy. So the copy
+                // commits first, and the delete (of rows the archive holds) after: a crash
+                // between leaves rows in both files, which the next run finishes.
+                try await writer.write { context in
+                    try context.connection.run(SQL.copyToArchive, .integer(beforeMs), .integer(Int64(chunk)))
+                }
                 let count = try await writer.write { context in
                     let connection = context.connection
-                    try connection.run(SQL.copyToArchive, .integer(beforeMs), .integer(Int64(chunk)))
                     try connection.run(SQL.deleteArchived, .integer(beforeMs), .integer(Int64(chunk)))
                     let deleted = connection.changes
                     if deleted > 0 { try connection.run(SQL.recordFeedPosition, .integer(context.position)) }

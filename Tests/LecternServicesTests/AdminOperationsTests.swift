@@ -165,6 +165,31 @@ struct AdminOperationsTests {
         }
     }
 
+    @Test("ArchiveEvents deletes from the database only what the archive holds: an archive that refuses rows loses none")
+    func archiveKeepsWhatItCannotCopy() async throws {
+        try await withTestServer { server in
+            let admin = AdminClient(server.client), readers = ReaderClient(server.client)
+            let (ada, adaID) = try await reader(server, "ada")
+            _ = try await readers.appendEvents(Self.events(1...7), options: .bearer(ada))
+            let cut = Int64(Date().timeIntervalSince1970 * 1000) + 1
+            let path = NSTemporaryDirectory() + "archive-\(UUID().uuidString).db"
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            // An archive file whose events table silently drops the rows of sequences 2 and 5,
+            // as a copy that did not reach the file would.
+            let script = """
+                import sqlite3,sys; c=sqlite3.connect(sys.argv[1])
+                c.execute('CREATE TABLE events (id INTEGER PRIMARY KEY, reader_id INTEGER NOT NULL, client_session_id TEXT NOT NULL, sequence INTEGER NOT NULL, type TEXT NOT NULL, occurred_at_ms INTEGER NOT NULL, received_at_ms INTEGER NOT NULL, content_id TEXT NOT NULL, progress REAL, payload BLOB NOT NULL) STRICT')
+                c.execute('CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.sequence IN (2, 5) BEGIN SELECT RAISE(IGNORE); END')
+                c.commit()
+                """
+            _ = try spawnAndWait(["python3", "-c", script, path], stdout: "/dev/null")
+            #expect(try await admin.archiveEvents(.with { $0.beforeMs = cut; $0.archivePath = path }).eventsArchived == 5)
+            #expect(try inspectArchive(path) == [1, 3, 4, 6, 7])
+            let left = try await server.store.events(readerID: adaID, beforeID: nil, limit: 100, sinceMs: 0, untilMs: 0, types: [])
+            #expect(left.map(\.sequence) == [5, 2])
+        }
+    }
+
     /// The sequences in the archive file's events table, by id.
     private func inspectArchive(_ path: String) throws -> [Int64] {
         let output = NSTemporaryDirectory() + "archive-read-\(UUID().uuidString).txt"
