@@ -75,15 +75,33 @@ public final class AuthService: Sendable {
         }
     }
 
+    /// The metadata key in which a gateway names the address of the end user it calls for.
+    public static let clientAddressKey = "x-client-address"
+
+    /// Whose failed logins count together besides the account's: a caller's uid, except for
+    /// a gateway. A gateway's calls carry its service key and come from one uid for all its
+    /// users, so counting them by uid would let one user's wrong passwords lock every other
+    /// user out; they count by the address the gateway names in `x-client-address`, or by
+    /// account alone when it names none.
+    private func throttlePeer(_ context: ServerContext) async throws -> String? {
+        guard let token = try Authenticator.token(context), token.hasPrefix(Authenticator.serviceKeyPrefix) else {
+            return "uid:\(context.peer.uid)"
+        }
+        let key = try await authenticator.serviceKey(token)
+        guard let address = context.metadata[Self.clientAddressKey], !address.isEmpty else { return nil }
+        return "key:\(key.id):\(address.prefix(64))"
+    }
+
     func login(_ request: LoginRequest, _ context: ServerContext) async throws -> LoginResponse {
         let email = Self.normalize(request.email)
         let kind = request.accountKind == .unspecified ? AccountKind.reader : request.accountKind
         guard kind == .reader || kind == .consultant else {
             throw RPCError(.invalidArgument, "account_kind: must be ACCOUNT_KIND_READER or ACCOUNT_KIND_CONSULTANT")
         }
+        let peerKey = try await throttlePeer(context)
         let now = configuration.nowMs()
-        let accountKey = "\(kind.rawValue):\(email)", peerKey = "uid:\(context.peer.uid)"
-        if let wait = accountThrottle.retryAfter(accountKey, nowMs: now) ?? peerThrottle.retryAfter(peerKey, nowMs: now) {
+        let accountKey = "\(kind.rawValue):\(email)"
+        if let wait = accountThrottle.retryAfter(accountKey, nowMs: now) ?? peerKey.flatMap({ peerThrottle.retryAfter($0, nowMs: now) }) {
             throw RPCError(
                 .resourceExhausted, "too many failed logins; retry in \(wait) ms",
                 details: .with { $0.retryAfterMs = UInt64(wait); $0.reason = "LOGIN_THROTTLED" }
@@ -99,7 +117,7 @@ public final class AuthService: Sendable {
         let verified = await verifyPassword(request.password, hash: account?.hash ?? decoyHash)
         guard let account, verified else {
             accountThrottle.recordFailure(accountKey, nowMs: now)
-            peerThrottle.recordFailure(peerKey, nowMs: now)
+            if let peerKey { peerThrottle.recordFailure(peerKey, nowMs: now) }
             throw RPCError(.unauthenticated, "the email or the password is wrong")
         }
         accountThrottle.reset(accountKey)

@@ -73,6 +73,18 @@ public struct Authenticator: Sendable {
             throw RPCError(.unauthenticated, "the call needs the metadata authorization: Bearer <token>")
         }
         guard token.hasPrefix(Self.serviceKeyPrefix) else { return try await session(token) }
+        let key = try await serviceKey(token)
+        guard let readerToken = context.metadata[Self.readerTokenKey], !readerToken.isEmpty else { return .serviceKey(key) }
+        let principal = try await session(readerToken)
+        guard case .reader = principal else {
+            throw RPCError(.permissionDenied, "\(Self.readerTokenKey): a service key acts only for readers")
+        }
+        return principal
+    }
+
+    /// The valid service key whose secret is `token`.
+    /// - Throws: UNAUTHENTICATED for an unknown or revoked key.
+    func serviceKey(_ token: String) async throws -> ServiceKeyRecord {
         let hash = Credentials.tokenHash(token)
         var key = cache.serviceKey(hash, nowMs: nowMs())
         if key == nil {
@@ -82,12 +94,7 @@ public struct Authenticator: Sendable {
         }
         guard let key else { throw RPCError(.unauthenticated, "the service key is not valid") }
         guard key.revokedAtMs == 0 else { throw RPCError(.unauthenticated, "the service key was revoked") }
-        guard let readerToken = context.metadata[Self.readerTokenKey], !readerToken.isEmpty else { return .serviceKey(key) }
-        let principal = try await session(readerToken)
-        guard case .reader = principal else {
-            throw RPCError(.permissionDenied, "\(Self.readerTokenKey): a service key acts only for readers")
-        }
-        return principal
+        return key
     }
 
     /// The name of the service key the call carries, if it carries one.

@@ -138,6 +138,36 @@ struct AuthServiceTests {
         }
     }
 
+    @Test("a gateway's failed logins count by the client address it names, not by its uid: one user cannot lock the others out")
+    func gatewayThrottling() async throws {
+        try await withAuthServer { auth, _, _ in
+            let secret = try await AdminClient(auth.client).createServiceKey(.with { $0.name = "web" }).secret
+            _ = try await auth.signUp(Self.signUp)
+            let right = LoginRequest.with { $0.email = Self.signUp.email; $0.password = Self.signUp.password }
+            func failures(_ count: Int, _ metadata: [String: String]) async -> [RPCStatusCode] {
+                var statuses: [RPCStatusCode] = []
+                for n in 0..<count {
+                    let wrong = LoginRequest.with { $0.email = "nobody-\(n)-\(metadata.count)@example.org"; $0.password = "guess guess" }
+                    statuses.append(await code { _ = try await auth.login(wrong, options: CallOptions(metadata: metadata)) }.0)
+                }
+                return statuses
+            }
+            let gateway = ["authorization": "Bearer \(secret)"]
+            // 25 wrong passwords through the gateway, more than a uid may make: the next user still logs in.
+            #expect(await failures(25, gateway).allSatisfy { $0 == .unauthenticated })
+            #expect(try await auth.login(right, options: CallOptions(metadata: gateway)).accountKind == .reader)
+            // Named by address, one address is throttled and another is not.
+            let attacker = gateway.merging(["x-client-address": "198.51.100.7"]) { $1 }
+            #expect(await failures(21, attacker).last == .resourceExhausted)
+            #expect(try await auth.login(right, options: CallOptions(metadata: gateway.merging(["x-client-address": "198.51.100.8"]) { $1 })).accountKind == .reader)
+            // A made-up key is no way around the uid's count.
+            let (forged, _) = await code { _ = try await auth.login(right, options: CallOptions(metadata: ["authorization": "Bearer lsk_made_up"])) }
+            #expect(forged == .unauthenticated)
+            // Without a key, the uid's failures count together.
+            #expect(await failures(21, [:]).last == .resourceExhausted)
+        }
+    }
+
     @Test("an expired token is refused")
     func expiry() async throws {
         try await withAuthServer { auth, _, clock in
