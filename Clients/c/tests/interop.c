@@ -312,10 +312,12 @@ static void consultant(void) {
     if (reader) protobuf_c_message_free_unpacked(&reader->base, NULL);
 }
 
-/* A server stream: Watch from the start replays the 1,030 events in order, then we cancel. */
+/* A server stream: Watch from the start replays the 1,030 events in order, then CaughtUp,
+   then we cancel. The timeout ends the stream if an event is missing, instead of waiting
+   for live events that will not come. */
 static void server_stream_and_cancel(void) {
     lectern_status status;
-    lectern_call_options options = { .token = consultant_token };
+    lectern_call_options options = { .token = consultant_token, .timeout_ms = 10000 };
     Lectern__V1__ActivityKind kinds[1] = { LECTERN__V1__ACTIVITY_KIND__ACTIVITY_KIND_EVENT };
     Lectern__V1__WatchRequest request = LECTERN__V1__WATCH_REQUEST__INIT;
     request.cursor = "0";
@@ -326,10 +328,11 @@ static void server_stream_and_cancel(void) {
     if (!call) return;
     long long last = 0;
     int events = 0, ordered = 1;
-    for (int i = 0; i < 1030; i++) {
+    for (int caught_up = 0; !caught_up;) {
         ProtobufCMessage *message = NULL;
         if (lectern_call_next(call, &lectern__v1__activity_update__descriptor, &message, &status) != 1) break;
         Lectern__V1__ActivityUpdate *update = (Lectern__V1__ActivityUpdate *)message;
+        caught_up = update->update_case == LECTERN__V1__ACTIVITY_UPDATE__UPDATE_CAUGHT_UP;
         long long cursor = atoll(update->cursor);
         if (update->update_case == LECTERN__V1__ACTIVITY_UPDATE__UPDATE_EVENT) {
             events++;
