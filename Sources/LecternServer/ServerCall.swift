@@ -191,6 +191,16 @@ final class ServerCall: Sendable {
 
     var hasEnded: Bool { ended.load(ordering: .acquiring) }
 
+    private let unsettledBytes = Atomic<Int>(0)
+    /// Counts `bytes` streamed; true (and the count starts over) once they pass `limit`.
+    /// Called by the call's one handler, one write at a time.
+    func noteStreamed(_ bytes: Int, settleAfter limit: Int) -> Bool {
+        let total = unsettledBytes.add(bytes, ordering: .relaxed).newValue
+        guard total >= limit else { return false }
+        unsettledBytes.store(0, ordering: .relaxed)
+        return true
+    }
+
     /// The call wrote a response message through the outbound writer; its last frames must follow them there.
     func markStreamed() { wroteStream.store(true, ordering: .releasing) }
     var streamed: Bool { wroteStream.load(ordering: .acquiring) }

@@ -300,6 +300,13 @@ final class ServerConnection: Sendable {
                 for message in messages { FrameEncoder.encode(Frame(kind: .message, callID: call.id, payload: message), into: &encoded) }
                 try await outbound.write(Frame(kind: .encodedFrames, callID: call.id, payload: encoded))
             }
+            // The outbound writer takes messages until its event loop has written the earlier
+            // ones and found the socket full, which a busy loop does late (16 MiB of 64 KiB
+            // messages for a client that did not read). After each MiB the handler waits for
+            // the loop to catch up, so a stream holds about that before the writer stops it.
+            if call.noteStreamed(messages.reduce(0) { $0 + $1.readableBytes }, settleAfter: 1 << 20) {
+                try await channel.eventLoop.submit {}.get()
+            }
         }
         let clock = ContinuousClock()
         let started = clock.now
