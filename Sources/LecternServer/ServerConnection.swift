@@ -291,12 +291,13 @@ final class ServerConnection: Sendable {
         let sink = ResponseSink { [self] messages in
             guard !call.hasEnded else { throw CancellationError() }
             call.markStreamed()
+            let bytes = messages.reduce(0) { $0 + $1.readableBytes }
             if messages.count == 1 {
                 try await outbound.write(Frame(kind: .message, callID: call.id, payload: messages[0]))
             } else {
                 // One write down the pipeline for the batch, not one per frame.
                 var encoded = ByteBuffer()
-                encoded.reserveCapacity(messages.reduce(0) { $0 + Frame.headerSize + $1.readableBytes })
+                encoded.reserveCapacity(bytes + messages.count * Frame.headerSize)
                 for message in messages { FrameEncoder.encode(Frame(kind: .message, callID: call.id, payload: message), into: &encoded) }
                 try await outbound.write(Frame(kind: .encodedFrames, callID: call.id, payload: encoded))
             }
@@ -304,7 +305,7 @@ final class ServerConnection: Sendable {
             // ones and found the socket full, which a busy loop does late (16 MiB of 64 KiB
             // messages for a client that did not read). After each MiB the handler waits for
             // the loop to catch up, so a stream holds about that before the writer stops it.
-            if call.noteStreamed(messages.reduce(0) { $0 + $1.readableBytes }, settleAfter: 1 << 20) {
+            if call.noteStreamed(bytes, settleAfter: 1 << 20) {
                 try await channel.eventLoop.submit {}.get()
             }
         }

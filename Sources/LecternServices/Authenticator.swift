@@ -100,7 +100,7 @@ public struct Authenticator: Sendable {
     /// The name of the service key the call carries, if it carries one.
     func serviceKeyName(_ context: ServerContext) async throws -> String {
         guard let token = try Self.token(context), token.hasPrefix(Self.serviceKeyPrefix) else { return "" }
-        return try await storage { try await store.serviceKey(keyHash: Credentials.tokenHash(token)) }?.name ?? ""
+        return try await serviceKey(token).name
     }
 
     private func session(_ token: String) async throws -> Principal {

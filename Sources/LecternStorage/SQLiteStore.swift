@@ -177,22 +177,16 @@ public final class SQLiteStore: Store {
     public func events(
         readerID: Int64, beforeID: Int64?, limit: Int, sinceMs: Int64 = 0, untilMs: Int64 = 0, types: [String] = []
     ) async throws -> [StoredEvent] {
+        let page: [SQLValue] = [.integer(readerID), .integer(beforeID ?? .max), .integer(Int64(limit))]
+        let (sql, values): (String, [SQLValue])
         if sinceMs == 0, untilMs == 0, types.isEmpty {
-            return try await read { connection in
-                try connection.query(
-                    SQL.eventsPageUnfiltered, [.integer(readerID), .integer(beforeID ?? .max), .integer(Int64(limit))], Self.storedEvent
-                )
-            }
+            (sql, values) = (SQL.eventsPageUnfiltered, page)
+        } else {
+            // The types go to SQLite as one JSON array, read back with json_each.
+            let typesJSON = "[" + types.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "]"
+            (sql, values) = (SQL.eventsPage, page + [.integer(sinceMs), .text(typesJSON), .integer(untilMs)])
         }
-        // The types go to SQLite as one JSON array, read back with json_each.
-        let typesJSON = "[" + types.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "]"
-        return try await read { connection in
-            try connection.query(
-                SQL.eventsPage,
-                [.integer(readerID), .integer(beforeID ?? .max), .integer(Int64(limit)), .integer(sinceMs), .text(typesJSON), .integer(untilMs)],
-                Self.storedEvent
-            )
-        }
+        return try await read { try $0.query(sql, values, Self.storedEvent) }
     }
 
     static func storedEvent(_ row: Statement) -> StoredEvent {

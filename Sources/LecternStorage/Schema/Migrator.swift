@@ -10,12 +10,16 @@ struct Migrator {
     /// (https://www.sqlite.org/pragma.html#pragma_application_id), written with the schema.
     static let applicationID: Int64 = 0x4C45_4354
 
+    private static func applicationID(of connection: Connection) throws(StorageError) -> Int64 {
+        try connection.queryFirst("PRAGMA application_id") { $0.int64(0) } ?? 0
+    }
+
     /// Refuses a file that is not Lectern's before anything writes to it: one that carries
     /// another application's id, or that has tables but no `schema_migrations` among them
     /// (made by another program before application ids, or by an earlier Lectern that
     /// wrote none, which always has `schema_migrations`).
     func checkOwnership(_ connection: Connection) throws(StorageError) {
-        let id = try connection.queryFirst("PRAGMA application_id") { $0.int64(0) } ?? 0
+        let id = try Self.applicationID(of: connection)
         guard id != Self.applicationID else { return }
         guard id == 0 else {
             throw StorageError(.incompatibleSchema, "not a Lectern database: its header carries another application's id (\(id))")
@@ -76,7 +80,7 @@ struct Migrator {
                 throw StorageError(error.code, "migration \(migration.version) (\(migration.name)): \(error.message)", sqliteCode: error.sqliteCode)
             }
         }
-        if try connection.queryFirst("PRAGMA application_id", [], { $0.int64(0) }) != Self.applicationID {
+        if try Self.applicationID(of: connection) != Self.applicationID {
             try connection.execute("PRAGMA application_id = \(Self.applicationID)")
         }
     }
