@@ -101,26 +101,31 @@ public final class AuthService: Sendable {
         let peerKey = try await throttlePeer(context)
         let now = configuration.nowMs()
         let accountKey = "\(kind.rawValue):\(email)"
-        if let wait = accountThrottle.retryAfter(accountKey, nowMs: now) ?? peerKey.flatMap({ peerThrottle.retryAfter($0, nowMs: now) }) {
-            throw RPCError(
-                .resourceExhausted, "too many failed logins; retry in \(wait) ms",
-                details: .with { $0.retryAfterMs = UInt64(wait); $0.reason = "LOGIN_THROTTLED" }
-            )
+        // The attempt counts before its password is checked, so attempts sent at once cannot
+        // pass the limits together; it stops counting if it succeeds or fails otherwise.
+        if let wait = accountThrottle.begin(accountKey, nowMs: now) { throw Self.throttled(wait) }
+        if let peerKey, let wait = peerThrottle.begin(peerKey, nowMs: now) {
+            accountThrottle.withdraw(accountKey)
+            throw Self.throttled(wait)
         }
         let account: (id: Int64, hash: String, suspended: Bool)?
-        if kind == .reader {
-            account = try await storage { try await store.reader(email: email) }.map { ($0.id, $0.passwordHash, $0.status == 2) }
-        } else {
-            account = try await storage { try await store.consultant(email: email) }.map { ($0.id, $0.passwordHash, false) }
+        let verified: Bool
+        do {
+            if kind == .reader {
+                account = try await storage { try await store.reader(email: email) }.map { ($0.id, $0.passwordHash, $0.status == 2) }
+            } else {
+                account = try await storage { try await store.consultant(email: email) }.map { ($0.id, $0.passwordHash, false) }
+            }
+            // An unknown email is checked against a decoy, so both failures cost the same.
+            verified = await verifyPassword(request.password, hash: account?.hash ?? decoyHash)
+        } catch {
+            accountThrottle.withdraw(accountKey)
+            if let peerKey { peerThrottle.withdraw(peerKey) }
+            throw error
         }
-        // An unknown email is checked against a decoy, so both failures cost the same.
-        let verified = await verifyPassword(request.password, hash: account?.hash ?? decoyHash)
-        guard let account, verified else {
-            accountThrottle.recordFailure(accountKey, nowMs: now)
-            if let peerKey { peerThrottle.recordFailure(peerKey, nowMs: now) }
-            throw RPCError(.unauthenticated, "the email or the password is wrong")
-        }
+        guard let account, verified else { throw RPCError(.unauthenticated, "the email or the password is wrong") }
         accountThrottle.reset(accountKey)
+        if let peerKey { peerThrottle.withdraw(peerKey) }
         // Said only to whoever knows the password; a token it could not use would be no answer.
         guard !account.suspended else { throw RPCError(.permissionDenied, "the account is suspended") }
         let (token, expires) = try await openSession(kind: kind, accountID: account.id)
@@ -171,6 +176,13 @@ public final class AuthService: Sendable {
     }
 
     // MARK: Helpers
+
+    private static func throttled(_ waitMs: Int64) -> RPCError {
+        RPCError(
+            .resourceExhausted, "too many failed logins; retry in \(waitMs) ms",
+            details: .with { $0.retryAfterMs = UInt64(waitMs); $0.reason = "LOGIN_THROTTLED" }
+        )
+    }
 
     private func openSession(kind: AccountKind, accountID: Int64) async throws -> (String, Int64) {
         let token = Credentials.newToken()

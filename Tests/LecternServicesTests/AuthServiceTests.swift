@@ -138,6 +138,23 @@ struct AuthServiceTests {
         }
     }
 
+    @Test("wrong passwords sent at once are held to the same limit as one after another")
+    func concurrentGuesses() async throws {
+        try await withAuthServer { auth, _, _ in
+            _ = try await auth.signUp(Self.signUp)
+            let statuses = await withTaskGroup(of: RPCStatusCode.self) { group in
+                for n in 0..<60 {
+                    group.addTask {
+                        await code { _ = try await auth.login(.with { $0.email = Self.signUp.email; $0.password = "guess \(n)" }) }.0
+                    }
+                }
+                return await group.reduce(into: [RPCStatusCode]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .unauthenticated }.count == 5)
+            #expect(statuses.filter { $0 == .resourceExhausted }.count == 55)
+        }
+    }
+
     @Test("a gateway's failed logins count by the client address it names, not by its uid: one user cannot lock the others out")
     func gatewayThrottling() async throws {
         try await withAuthServer { auth, _, _ in
