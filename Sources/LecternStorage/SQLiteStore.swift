@@ -9,10 +9,13 @@ public final class SQLiteStore: Store {
     let writer: WriterQueue
     let readers: ReadPool
 
-    private init(configuration: StoreConfiguration, writer: WriterQueue, readers: ReadPool) {
+    private let lock: DatabaseLock
+
+    private init(configuration: StoreConfiguration, writer: WriterQueue, readers: ReadPool, lock: DatabaseLock) {
         self.configuration = configuration
         self.writer = writer
         self.readers = readers
+        self.lock = lock
     }
 
     /// Opens (or creates) the database, brings its schema up to date and starts the
@@ -26,14 +29,24 @@ public final class SQLiteStore: Store {
         return try await onBackgroundQueue {
             func connection(_ role: Connection.Role) throws(StorageError) -> Connection {
                 let connection = try Connection(path: configuration.path, readOnly: role == .reader)
-                if role == .writer { try Migrator.lectern.checkOwnership(connection) }
                 try connection.configure(configuration, role: role)
                 return connection
             }
             let writeConnection: Connection
+            let lock: DatabaseLock
             do throws(StorageError) {
-                writeConnection = try connection(.writer)
-                try Migrator.lectern.migrate(writeConnection, nowMs: currentTimeMs()) { willMigrate($0.version, $0.name) }
+                // Opening creates the file; the lock comes before anything is written to it.
+                let opened = try Connection(path: configuration.path, readOnly: false)
+                lock = try DatabaseLock(path: configuration.path)
+                do throws(StorageError) {
+                    try Migrator.lectern.checkOwnership(opened)
+                    try opened.configure(configuration, role: .writer)
+                    try Migrator.lectern.migrate(opened, nowMs: currentTimeMs()) { willMigrate($0.version, $0.name) }
+                } catch {
+                    lock.release()
+                    throw error
+                }
+                writeConnection = opened
             } catch {
                 throw StorageError(error.code, "\(configuration.path): \(error.message)", sqliteCode: error.sqliteCode)
             }
@@ -49,7 +62,8 @@ public final class SQLiteStore: Store {
                     connections: try (0..<configuration.readConnections).map { _ in try connection(.reader) },
                     directConnections: try (0..<max(0, configuration.directReadConnections)).map { _ in try connection(.reader) },
                     commits: commits, snapshotMaxAge: configuration.snapshotMaxAge
-                )
+                ),
+                lock: lock
             )
         }
     }
@@ -57,6 +71,7 @@ public final class SQLiteStore: Store {
     public func close() async {
         readers.close()
         await Self.onBackgroundQueue { [writer] in writer.close() }
+        lock.release()
     }
 
     /// Runs blocking work on a Dispatch queue, never on the cooperative pool.

@@ -30,6 +30,8 @@ public struct StorageError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let storageFull = Code(rawValue: "storage full")
         /// The operating system failed to read or write the database file.
         public static let ioFailure = Code(rawValue: "I/O failure")
+        /// Another store (another `lecternd`) has the database file open for writing.
+        public static let inUse = Code(rawValue: "in use")
 
         public var description: String { rawValue }
     }

@@ -131,6 +131,31 @@ struct MigrationTests {
         }
     }
 
+    @Test("one database file has one store: a second is refused, by any path to the file, until the first closes")
+    func oneStorePerFile() async throws {
+        try await withTemporaryDirectory { directory in
+            let path = directory + "/db", alias = directory + "/alias"
+            let first = try await SQLiteStore.open(StoreConfiguration(path: path))
+            try FileManager.default.createSymbolicLink(atPath: alias, withDestinationPath: path)
+            for other in [path, alias] {
+                await #expect(throws: StorageError.self) { try await SQLiteStore.open(StoreConfiguration(path: other)).close() }
+                do {
+                    try await SQLiteStore.open(StoreConfiguration(path: other)).close()
+                } catch let error as StorageError {
+                    #expect(error.code == .inUse)
+                    #expect(error.message.contains(other) && error.message.contains("another lecternd"))
+                }
+            }
+            // The first store is unharmed and keeps writing.
+            let reader = try await first.createReader(NewReader(email: "a@example.org", displayName: "A", passwordHash: "h"))
+            #expect(try await first.appendEvents(readerID: reader.id, [event("s", 1)]).count == 1)
+            await first.close()
+            let second = try await SQLiteStore.open(StoreConfiguration(path: alias))
+            #expect(try await second.readerState(readerID: reader.id)?.eventCount == 1)
+            await second.close()
+        }
+    }
+
     @Test("the checksum depends on every byte of the SQL")
     func checksum() {
         let a = Migration(version: 1, name: "a", sql: "CREATE TABLE t (x)")
