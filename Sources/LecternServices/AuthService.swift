@@ -117,7 +117,7 @@ public final class AuthService: Sendable {
                 account = try await storage { try await store.consultant(email: email) }.map { ($0.id, $0.passwordHash, false) }
             }
             // An unknown email is checked against a decoy, so both failures cost the same.
-            verified = await verifyPassword(request.password, hash: account?.hash ?? decoyHash)
+            verified = try await verifyPassword(request.password, hash: account?.hash ?? decoyHash)
         } catch {
             accountThrottle.withdraw(accountKey)
             if let peerKey { peerThrottle.withdraw(peerKey) }
@@ -205,8 +205,8 @@ public final class AuthService: Sendable {
         try await Credentials.hashPasswordOffPool(password, strength: configuration.passwordStrength)
     }
 
-    private func verifyPassword(_ password: String, hash: String) async -> Bool {
-        await Credentials.verifyPasswordOffPool(password, hash: hash)
+    private func verifyPassword(_ password: String, hash: String) async throws -> Bool {
+        try await Credentials.verifyPasswordOffPool(password, hash: hash)
     }
 
     static func message(_ reader: ReaderRecord) -> Reader {

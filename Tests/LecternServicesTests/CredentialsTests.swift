@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import Testing
 @testable import LecternServices
 
@@ -44,5 +46,47 @@ struct CredentialsTests {
         #expect(Credentials.tokenHash(token) != Credentials.tokenHash(Credentials.newToken()))
         // BLAKE2b-256 of "abc" (RFC 7693 test vectors are for BLAKE2b-512; this one is from libsodium's own crypto_generichash).
         #expect(Credentials.tokenHash("abc").prefix(4) == [0xbd, 0xdd, 0x81, 0x3c])
+    }
+
+    @Test("a password check whose caller was cancelled before its turn is not run")
+    func cancelledCheck() async throws {
+        let hash = try Credentials.hashPassword("correct horse battery staple", strength: .minimum)
+        let ran = await Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await Credentials.verifyPasswordOffPool("correct horse battery staple", hash: hash)
+        }.result
+        #expect(throws: CancellationError.self) { try ran.get() }
+        // Not cancelled, the same check runs.
+        #expect(try await Credentials.verifyPasswordOffPool("correct horse battery staple", hash: hash))
+    }
+
+    /// What the jobs of `cancelledWaitersLeave` did.
+    private final class Record: Sendable {
+        let started = Atomic(false)
+        let order = Mutex<[Int]>([])
+        var ran: [Int] { order.withLock { $0 } }
+        func append(_ n: Int) { order.withLock { $0.append(n) } }
+    }
+
+    @Test("password work waiting its turn leaves the queue when its task is cancelled; the rest run in order")
+    func cancelledWaitersLeave() async throws {
+        let work = PasswordWork(width: 1)
+        let gate = DispatchSemaphore(value: 0)
+        let record = Record()
+        let blocker = Task { try await work.run { record.started.store(true, ordering: .releasing); gate.wait(); record.append(0) } }
+        // Until the blocker holds the one slot, a queued job could start before it.
+        while !record.started.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(1)) }
+        let abandoned = (1...50).map { n in Task { try await work.run { record.append(n) } } }
+        let kept = Task { try await work.run { record.append(99) } }
+        for task in abandoned { task.cancel() }
+        for task in abandoned {
+            await #expect(throws: CancellationError.self) { try await task.value }
+        }
+        // All fifty left while the slot was still held.
+        #expect(record.ran.isEmpty)
+        gate.signal()
+        try await blocker.value
+        try await kept.value
+        #expect(record.ran == [0, 99])
     }
 }
