@@ -21,10 +21,8 @@ final class FrameReader: ChannelInboundHandler, RemovableChannelHandler {
 
     init(configuration: RPCServerConfiguration, activity: ConnectionActivity) {
         maxPayloadBytes = configuration.maxFrameBytes
-        frameCompletionTimeout = .nanoseconds(Int64(configuration.frameCompletionTimeout.components.seconds) * 1_000_000_000
-            + configuration.frameCompletionTimeout.components.attoseconds / 1_000_000_000)
-        idleTimeout = .nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000
-            + configuration.idleTimeout.components.attoseconds / 1_000_000_000)
+        frameCompletionTimeout = TimeAmount(clamping: configuration.frameCompletionTimeout)
+        idleTimeout = TimeAmount(clamping: configuration.idleTimeout)
         self.activity = activity
     }
 
@@ -95,5 +93,19 @@ final class FrameReader: ChannelInboundHandler, RemovableChannelHandler {
         FrameEncoder.encode(Frame(kind: .goAway, callID: 0, message: goAway), into: &bytes)
         let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
         context.writeAndFlush(NIOAny(bytes)).whenComplete { _ in loopBound.value.close(promise: nil) }
+    }
+}
+
+extension TimeAmount {
+    /// `duration`, at most `Int64.max` nanoseconds (292 years) instead of trapping past it.
+    init(clamping duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        guard !overflow else {
+            self = .nanoseconds(seconds < 0 ? .min : .max)
+            return
+        }
+        let (total, overflowAgain) = whole.addingReportingOverflow(attoseconds / 1_000_000_000)
+        self = .nanoseconds(overflowAgain ? (whole < 0 ? .min : .max) : total)
     }
 }

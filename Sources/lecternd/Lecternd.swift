@@ -64,6 +64,25 @@ struct Lecternd: AsyncParsableCommand {
     @Option(help: "Log format: text, or json (one object per line).")
     var logFormat = "text"
 
+    /// Refuses limits the server cannot work with (a frame too small for any CALL_START, no
+    /// read connection) or whose arithmetic would overflow, naming the flag and its range.
+    func validate() throws {
+        func check(_ value: Int, _ flag: String, _ range: ClosedRange<Int>) throws {
+            guard range.contains(value) else {
+                throw ValidationError("--\(flag) must be from \(range.lowerBound) to \(range.upperBound), got \(value)")
+            }
+        }
+        try check(readConnections, "read-connections", 1...64)
+        try check(maxFrameBytes, "max-frame-bytes", 1_024...(1 << 30))
+        try check(maxCallsPerConnection, "max-calls-per-connection", 1...1_000_000)
+        try check(maxConnections, "max-connections", 1...1_000_000)
+        try check(maxCallStartBytes, "max-call-start-bytes", 64...maxFrameBytes)
+        try check(maxRequestBytesPerConnection, "max-request-bytes-per-connection", (64 * 1024)...(1 << 40))
+        try check(maxRequestBytes, "max-request-bytes", maxRequestBytesPerConnection...(1 << 40))
+        try check(idleTimeoutSeconds, "idle-timeout-seconds", 1...(366 * 86_400))
+        try check(shutdownGraceSeconds, "shutdown-grace-seconds", 0...86_400)
+    }
+
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level: unknown level \(logLevel)") }
         guard let mode = UInt32(socketMode, radix: 8) else { throw ValidationError("--socket-mode must be octal, such as 660") }

@@ -138,6 +138,20 @@ struct ServerLifecycleTests {
         try await running.value
     }
 
+    @Test("timeouts too long for nanoseconds are clamped, not an overflow when a client connects")
+    func longTimeouts() async throws {
+        #expect(TimeAmount(clamping: .seconds(Int64.max)) == .nanoseconds(.max))
+        #expect(TimeAmount(clamping: .seconds(3)) == .seconds(3))
+        let configure: (inout RPCServerConfiguration) -> Void = { $0.idleTimeout = .seconds(100_000_000_000_000) }
+        let echoed = try await withTestServer(configure) { path, _, _, _ in
+            let client = RPCClient(socketPath: path)
+            let echoed = try await client.unary(TestMethods.echo, Ping.with { $0.opaqueData = 7 }, as: Ping.self).opaqueData
+            await client.close()
+            return echoed
+        }
+        #expect(echoed == 7)
+    }
+
     @Test("a second server refuses a socket a live one serves; a stale socket file is replaced")
     func socketFile() async throws {
         try await withTestServer { path, _, _, _ in
