@@ -1,6 +1,9 @@
 import CSQLite
 import Dispatch
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 
 extension SQLiteStore {
@@ -27,6 +30,10 @@ extension SQLiteStore {
     /// Copies the database with the `sqlite3_backup_*` API from a read transaction held
     /// for the whole copy: the copy is that snapshot, and writers go on meanwhile (WAL).
     /// `progress` returns false to abandon.
+    ///
+    /// The copy is written beside `path` under a name of its own and linked to `path` only
+    /// when complete, so `path` never holds part of a backup: not after a crash or a full
+    /// disk, and not when two backups name it at once (one is refused as existing).
     static func runBackup(
         configuration: StoreConfiguration, to path: String, pagesPerStep: Int,
         progress: (BackupStep) -> Bool
@@ -34,14 +41,28 @@ extension SQLiteStore {
         guard !FileManager.default.fileExists(atPath: path) else {
             throw StorageError(.invalidArgument, "the backup destination \(path) already exists")
         }
+        let partial = "\(path).\(UUID().uuidString.prefix(8)).partial"
+        // After the link below this only removes the second name of the finished copy.
+        defer { try? FileManager.default.removeItem(atPath: partial) }
+        let (pages, pageSize) = try copy(configuration, to: partial, pagesPerStep: pagesPerStep, progress: progress)
+        guard link(partial, path) == 0 else {
+            if errno == EEXIST { throw StorageError(.invalidArgument, "the backup destination \(path) already exists") }
+            throw StorageError(.ioFailure, "cannot name the backup \(path): \(String(cString: strerror(errno)))")
+        }
+        syncDirectory(of: path)
+        _ = progress(BackupStep(pagesTotal: pages, pagesCopied: pages, done: true, pageSize: pageSize))
+    }
+
+    /// The copy itself, into a new file at `path`; returns its page count and page size.
+    private static func copy(
+        _ configuration: StoreConfiguration, to path: String, pagesPerStep: Int, progress: (BackupStep) -> Bool
+    ) throws -> (pages: Int, pageSize: Int) {
         let source = try Connection(path: configuration.path, readOnly: true)
         try source.configure(configuration, role: .reader)
         try source.execute("BEGIN")
         defer { try? source.execute("COMMIT") }
         // The first read fixes the snapshot the whole backup copies.
         try source.execute("SELECT count(*) FROM sqlite_schema")
-        var completed = false
-        defer { if !completed { try? FileManager.default.removeItem(atPath: path) } }
         let destination = try Connection(path: path, readOnly: false)
         guard let backup = sqlite3_backup_init(destination.handle, "main", source.handle, "main") else {
             throw StorageError.sqlite(sqlite3_errcode(destination.handle), destination.handle, "backup")
@@ -66,9 +87,17 @@ extension SQLiteStore {
         guard result == SQLITE_DONE, finish == SQLITE_OK else {
             throw StorageError.sqlite(result == SQLITE_DONE ? finish : result, destination.handle, "backup")
         }
+        // The destination commits with SQLite's default synchronous = FULL: its bytes are on disk.
         let pages = try destination.queryFirst("PRAGMA page_count") { $0.int(0) } ?? 0
-        completed = true
-        _ = progress(BackupStep(pagesTotal: pages, pagesCopied: pages, done: true, pageSize: pageSize))
+        return (pages, pageSize)
+    }
+
+    /// Makes a new name in `path`'s directory durable.
+    private static func syncDirectory(of path: String) {
+        let directory = Glibc.open(URL(fileURLWithPath: path).deletingLastPathComponent().path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard directory >= 0 else { return }
+        _ = fsync(directory)
+        Glibc.close(directory)
     }
 
     public func checkpoint(_ mode: CheckpointKind) async throws -> CheckpointOutcome {

@@ -95,13 +95,18 @@ struct BackupTests {
         }
     }
 
+    /// 2,000 events of one reader: a copy of many 4-page steps.
+    private func seedTwoThousandEvents(_ store: SQLiteStore) async throws {
+        let reader = try await store.makeReader()
+        for batch in 0..<20 {
+            _ = try await store.appendEvents(readerID: reader.id, (1...100).map { event("s\(batch)", $0) })
+        }
+    }
+
     @Test("abandoning a backup removes the partial file")
     func abandonedBackup() async throws {
         try await withTemporaryStore { store, directory in
-            let reader = try await store.makeReader()
-            for batch in 0..<20 {
-                _ = try await store.appendEvents(readerID: reader.id, (1...100).map { event("s\(batch)", $0) })
-            }
+            try await seedTwoThousandEvents(store)
             let destination = directory + "/partial.db"
             var steps = 0
             do {
@@ -115,6 +120,38 @@ struct BackupTests {
             }
             #expect(steps == 1)
             #expect(!FileManager.default.fileExists(atPath: destination))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("partial.db") }.isEmpty)
+        }
+    }
+
+    @Test("the destination never holds part of a copy; a file made there during the copy is kept and the backup refused")
+    func destinationAppearsWhole() async throws {
+        try await withTemporaryStore { store, directory in
+            try await seedTwoThousandEvents(store)
+            let destination = directory + "/race.db"
+            var emptyWhileCopying = true
+            do {
+                try SQLiteStore.runBackup(configuration: store.configuration, to: destination, pagesPerStep: 4) { step in
+                    guard !step.done else { return true }
+                    if FileManager.default.fileExists(atPath: destination) {
+                        emptyWhileCopying = emptyWhileCopying && (try? String(contentsOfFile: destination, encoding: .utf8)) == "theirs"
+                    } else {
+                        // Another backup (or anyone) takes the name while this one copies.
+                        _ = FileManager.default.createFile(atPath: destination, contents: Data("theirs".utf8))
+                    }
+                    return true
+                }
+                Issue.record("the backup replaced a file made during the copy")
+            } catch let error as StorageError {
+                #expect(error.code == .invalidArgument && error.message.contains("already exists"))
+            }
+            #expect(emptyWhileCopying)
+            #expect(try String(contentsOfFile: destination, encoding: .utf8) == "theirs")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".partial") }.isEmpty)
+            // And with the name free, the same backup completes.
+            let free = directory + "/whole.db"
+            try SQLiteStore.runBackup(configuration: store.configuration, to: free, pagesPerStep: 4) { _ in true }
+            #expect(try inspect(free) { try $0.integer("SELECT count(*) FROM events") } == 2_000)
         }
     }
 }
