@@ -245,14 +245,24 @@ enum SQL {
     /// The oldest events before a time; the copy and the delete pick the same rows.
     static let copyToArchive = """
         INSERT OR IGNORE INTO archive.events
+          (id, reader_id, client_session_id, sequence, type, occurred_at_ms, received_at_ms, content_id, progress, payload)
         SELECT id, reader_id, client_session_id, sequence, type, occurred_at_ms, received_at_ms, content_id, progress, payload
         FROM main.events WHERE received_at_ms < ?1 ORDER BY received_at_ms LIMIT ?2
         """
-    /// Only rows the archive holds: a row the copy did not write stays.
+    /// Only rows the archive holds, the same in every column: a row the copy did not write
+    /// stays, and so does one whose id the file holds for other data (a file that is not an
+    /// archive of this database).
     static let deleteArchived = """
         DELETE FROM main.events WHERE (reader_id, id) IN
           (SELECT reader_id, id FROM main.events WHERE received_at_ms < ?1 ORDER BY received_at_ms LIMIT ?2)
-          AND EXISTS (SELECT 1 FROM archive.events AS a WHERE a.id = main.events.id)
+          AND EXISTS (
+            SELECT 1 FROM archive.events AS a WHERE a.id = main.events.id
+              AND a.reader_id = main.events.reader_id AND a.client_session_id = main.events.client_session_id
+              AND a.sequence = main.events.sequence AND a.type = main.events.type
+              AND a.occurred_at_ms = main.events.occurred_at_ms AND a.received_at_ms = main.events.received_at_ms
+              AND a.content_id = main.events.content_id AND a.progress IS main.events.progress
+              AND a.payload = main.events.payload
+          )
         """
     /// Statements that need the archive attached, so the query-plan test cannot prepare them.
     static let archive = [attachArchive, detachArchive, createArchiveEvents, copyToArchive, deleteArchived]

@@ -123,6 +123,7 @@ extension SQLiteStore {
 
     public func archiveEvents(beforeMs: Int64, to path: String) async throws -> Int {
         let chunk = 5_000
+        try Self.checkArchivePath(path, database: configuration.path)
         try await writer.exclusive { connection in
             try connection.run(SQL.attachArchive, .text(path))
             do {
@@ -161,5 +162,27 @@ extension SQLiteStore {
         }
         try await writer.exclusive { try $0.run(SQL.detachArchive) }
         return moved
+    }
+
+    /// Refuses, before it is attached, a path that is this database by any name, its WAL or
+    /// shared-memory file (an empty WAL would be taken for a new database and written), or
+    /// any other Lectern database. A new file, an archive, or a file SQLite refuses are left
+    /// to the attach.
+    static func checkArchivePath(_ path: String, database: String) throws(StorageError) {
+        var target = stat()
+        guard stat(path, &target) == 0 else { return }
+        for own in [database, database + "-wal", database + "-shm"] {
+            var info = stat()
+            if stat(own, &info) == 0, info.st_dev == target.st_dev, info.st_ino == target.st_ino {
+                throw StorageError(.invalidArgument, "archive_path: \(path) is the server's own database")
+            }
+        }
+        guard let file = FileHandle(forReadingAtPath: path) else { return }
+        defer { try? file.close() }
+        let header = [UInt8](file.readData(ofLength: 72))
+        if header.count == 72, header.starts(with: Array("SQLite format 3\0".utf8)),
+           header[68..<72].reduce(0, { $0 << 8 | Int64($1) }) == Migrator.applicationID {
+            throw StorageError(.invalidArgument, "archive_path: \(path) is a Lectern database, not an archive")
+        }
     }
 }

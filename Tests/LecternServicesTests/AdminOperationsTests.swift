@@ -144,13 +144,18 @@ struct AdminOperationsTests {
         }
     }
 
+    /// Ada, seven events of hers, and a time after them: what ArchiveEvents tests move.
+    private func adaWithSevenEvents(_ server: TestServer) async throws -> (token: String, id: Int64, cut: Int64) {
+        let (ada, adaID) = try await reader(server, "ada")
+        _ = try await ReaderClient(server.client).appendEvents(Self.events(1...7), options: .bearer(ada))
+        return (ada, adaID, Int64(Date().timeIntervalSince1970 * 1000) + 1)
+    }
+
     @Test("ArchiveEvents moves old events into the archive file once; the rest stay")
     func archive() async throws {
         try await withTestServer { server in
             let admin = AdminClient(server.client), readers = ReaderClient(server.client)
-            let (ada, adaID) = try await reader(server, "ada")
-            _ = try await readers.appendEvents(Self.events(1...7), options: .bearer(ada))
-            let cut = Int64(Date().timeIntervalSince1970 * 1000) + 1
+            let (ada, adaID, cut) = try await adaWithSevenEvents(server)
             try await Task.sleep(for: .milliseconds(5))
             _ = try await readers.appendEvents(Self.events(8...9), options: .bearer(ada))
             let path = NSTemporaryDirectory() + "archive-\(UUID().uuidString).db"
@@ -168,10 +173,8 @@ struct AdminOperationsTests {
     @Test("ArchiveEvents deletes from the database only what the archive holds: an archive that refuses rows loses none")
     func archiveKeepsWhatItCannotCopy() async throws {
         try await withTestServer { server in
-            let admin = AdminClient(server.client), readers = ReaderClient(server.client)
-            let (ada, adaID) = try await reader(server, "ada")
-            _ = try await readers.appendEvents(Self.events(1...7), options: .bearer(ada))
-            let cut = Int64(Date().timeIntervalSince1970 * 1000) + 1
+            let admin = AdminClient(server.client)
+            let (_, adaID, cut) = try await adaWithSevenEvents(server)
             let path = NSTemporaryDirectory() + "archive-\(UUID().uuidString).db"
             defer { try? FileManager.default.removeItem(atPath: path) }
             // An archive file whose events table silently drops the rows of sequences 2 and 5,
@@ -187,6 +190,50 @@ struct AdminOperationsTests {
             #expect(try inspectArchive(path) == [1, 3, 4, 6, 7])
             let left = try await server.store.events(readerID: adaID, beforeID: nil, limit: 100, sinceMs: 0, untilMs: 0, types: [])
             #expect(left.map(\.sequence) == [5, 2])
+        }
+    }
+
+    @Test("ArchiveEvents refuses the server's own database and its WAL, and any Lectern database; a file holding other rows under the same ids deletes nothing")
+    func archiveOnlyIntoArchives() async throws {
+        try await withTestServer { server in
+            let admin = AdminClient(server.client)
+            let (_, adaID, cut) = try await adaWithSevenEvents(server)
+            func archive(_ path: String) async -> (RPCStatusCode, String) {
+                do {
+                    _ = try await admin.archiveEvents(.with { $0.beforeMs = cut; $0.archivePath = path })
+                    return (.ok, "")
+                } catch let error as RPCError {
+                    return (error.code, error.message)
+                } catch {
+                    return (.unknown, "\(error)")
+                }
+            }
+            let database = server.store.configuration.path
+            _ = try await server.store.checkpoint(.truncate)
+            for own in [database, database + "-wal"] {
+                let (code, message) = await archive(own)
+                #expect(code == .invalidArgument && message.contains("the server's own database"), "\(own): \(code) \(message)")
+            }
+            // A copy of the database is a Lectern database, not an archive.
+            let copy = NSTemporaryDirectory() + "copy-\(UUID().uuidString).db"
+            defer { try? FileManager.default.removeItem(atPath: copy) }
+            for try await _ in try await admin.backup(.with { $0.destinationPath = copy }) {}
+            let (code, message) = await archive(copy)
+            #expect(code == .invalidArgument && message.contains("is a Lectern database"), "\(code) \(message)")
+            // Another program's file with an events table of the archive's columns, holding other rows under ids 1 to 7.
+            let other = NSTemporaryDirectory() + "other-\(UUID().uuidString).db"
+            defer { try? FileManager.default.removeItem(atPath: other) }
+            let script = """
+                import sqlite3,sys; c=sqlite3.connect(sys.argv[1])
+                c.execute('CREATE TABLE events (sequence INTEGER, id INTEGER PRIMARY KEY, reader_id INTEGER, client_session_id TEXT, type TEXT, occurred_at_ms INTEGER, received_at_ms INTEGER, content_id TEXT, progress REAL, payload BLOB)')
+                c.executemany('INSERT INTO events VALUES (?, ?, 1, \\'theirs\\', \\'x\\', 0, 0, \\'\\', NULL, x\\'\\')', [(n * 100, n) for n in range(1, 8)])
+                c.commit()
+                """
+            _ = try spawnAndWait(["python3", "-c", script, other], stdout: "/dev/null")
+            #expect(await archive(other).0 == .ok)
+            let left = try await server.store.events(readerID: adaID, beforeID: nil, limit: 100, sinceMs: 0, untilMs: 0, types: [])
+            #expect(left.map(\.sequence) == Array((1...7).reversed()))
+            #expect(try await server.store.integrityCheck() == ["ok"])
         }
     }
 
