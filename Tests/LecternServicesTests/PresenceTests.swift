@@ -26,4 +26,21 @@ struct PresenceTests {
                     "offset \(offset), limit \(limit)")
         }
     }
+
+    @Test("a reader's sessions are capped: a made-up session per heartbeat replaces the one heard from longest ago")
+    func sessionsPerReaderAreCapped() {
+        let presence = Presence(windowMs: 30_000)
+        let cap = Presence.maxSessionsPerReader
+        #expect(presence.heartbeat(readerID: 1, clientSession: "tab", nowMs: 1_000) != nil)
+        for n in 1..<cap { _ = presence.heartbeat(readerID: 1, clientSession: "made-up \(n)", nowMs: 1_000 + Int64(n)) }
+        #expect(presence.online(nowMs: 2_000).readers.first?.sessions == cap)
+        // One more replaces the oldest, the tab's first heartbeat; then 10,000 more made-up ones.
+        _ = presence.heartbeat(readerID: 1, clientSession: "one more", nowMs: 5_000)
+        #expect(presence.online(nowMs: 6_000).readers.first?.sessions == cap)
+        for n in 0..<10_000 { _ = presence.heartbeat(readerID: 1, clientSession: "flood \(n)", nowMs: 5_000 + Int64(n)) }
+        #expect(presence.online(nowMs: 16_000).readers.first?.sessions == cap)
+        // Another reader is untouched, and the flooding reader is still one presence.
+        #expect(presence.heartbeat(readerID: 2, clientSession: "tab", nowMs: 6_000) != nil)
+        #expect(presence.online(nowMs: 6_000).total == 2)
+    }
 }
