@@ -84,6 +84,10 @@ struct Lecternd: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // A log reader that goes away (the far end of a pipe on stderr exits) must not end
+        // the server: with SIGPIPE ignored, a write to it fails with EPIPE, which logging
+        // ignores, instead of raising a signal whose default action is to exit at once.
+        signal(SIGPIPE, SIG_IGN)
         guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level: unknown level \(logLevel)") }
         guard let mode = UInt32(socketMode, radix: 8) else { throw ValidationError("--socket-mode must be octal, such as 660") }
         guard let durabilityMode = DurabilityMode(rawValue: durability) else { throw ValidationError("--durability must be normal or full") }
