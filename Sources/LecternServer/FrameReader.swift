@@ -18,6 +18,13 @@ final class FrameReader: ChannelInboundHandler, RemovableChannelHandler {
     private var idleCheck: RepeatedTask?
     private var lastReadAt = NIODeadline.now()
     private var closing = false
+    /// Until `start`, bytes are kept and not decoded, and the end of input is held back:
+    /// NIO reads a socket whose client already shut down its side to the end as soon as it
+    /// is registered, reads on or not, and frames passed on before the connection's
+    /// NIOAsyncChannel is in the pipeline would be lost.
+    private var started = false
+    private var inputClosedBeforeStart = false
+    private var context: ChannelHandlerContext?
 
     init(configuration: RPCServerConfiguration, activity: ConnectionActivity) {
         maxPayloadBytes = configuration.maxFrameBytes
@@ -27,6 +34,7 @@ final class FrameReader: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
         let interval = TimeAmount.nanoseconds(max(idleTimeout.nanoseconds / 4, 1_000_000))
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         idleCheck = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
@@ -38,6 +46,25 @@ final class FrameReader: ChannelInboundHandler, RemovableChannelHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         idleCheck?.cancel()
         partialFrameTimer?.cancel()
+        self.context = nil
+    }
+
+    /// Passes on the frames read so far, and from now on each as it comes; then the end of
+    /// input, if it came already. Called on the event loop once the connection is served.
+    func start() {
+        guard !started, let context else { return }
+        started = true
+        decodeFrames(context: context)
+        context.fireChannelReadComplete()
+        if inputClosedBeforeStart { context.fireUserInboundEventTriggered(ChannelEvent.inputClosed) }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if !started, let event = event as? ChannelEvent, event == .inputClosed {
+            inputClosedBeforeStart = true
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -49,6 +76,17 @@ final class FrameReader: ChannelInboundHandler, RemovableChannelHandler {
         } else {
             buffer.writeBuffer(&incoming)
         }
+        guard started else { return }
+        decodeFrames(context: context)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        guard started else { return }
+        context.fireChannelReadComplete()
+    }
+
+    private func decodeFrames(context: ChannelHandlerContext) {
+        guard !closing else { return }
         do {
             while let frame = try FrameDecoder.decodeFrame(from: &buffer, maxPayloadBytes: maxPayloadBytes) {
                 partialFrameTimer?.cancel()

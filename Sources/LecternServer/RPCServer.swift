@@ -51,6 +51,9 @@ public final class RPCServer: Sendable {
         try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4096)
             .childChannelOption(.autoRead, value: false)
+            // A client that shuts down its writing side still gets the answers to the calls
+            // it sent (`ServerConnection.finishCallsAfterInputEnded`).
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
             .bind(unixDomainSocketPath: configuration.socketPath) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let activity = ConnectionActivity()
@@ -167,6 +170,8 @@ public final class RPCServer: Sendable {
         // client already closed would never report its end to a handler added now.
         let wrapped = try? await raw.eventLoop.submit {
             let channel = try NIOAsyncChannel<Frame, Frame>(wrappingChannelSynchronously: raw)
+            // With the channel's reader in place, the frames read already can go to it.
+            try raw.pipeline.syncOperations.handler(type: FrameReader.self).start()
             // Reads stay on from here: the wrapper's back pressure pauses them when needed.
             try raw.syncOptions?.setOption(.autoRead, value: true)
             return (channel, raw.isActive)

@@ -14,6 +14,9 @@ final class ServerCall: Sendable {
     private let waiting = Mutex<(body: @Sendable (ByteBuffer?) async -> Void, executor: (any TaskExecutor)?)?>(nil)
     private let ended = Atomic<Bool>(false)
     private let wroteStream = Atomic<Bool>(false)
+    /// The handler has every request message it will get: the single request arrived, or
+    /// the requests ended.
+    private let requestsComplete = Atomic<Bool>(false)
     /// The handler's task once started, and whether the call was cancelled: a cancel that
     /// comes before the task exists (from the deadline timer, while the request that starts
     /// it is being delivered) must still reach it.
@@ -140,6 +143,7 @@ final class ServerCall: Sendable {
     /// single-request call starts with its first message and ignores any more.
     func deliver(_ message: ByteBuffer) -> Bool {
         guard let continuation else {
+            requestsComplete.store(true, ordering: .releasing)
             startWaiting(with: message)
             return true
         }
@@ -160,7 +164,11 @@ final class ServerCall: Sendable {
         waiter?.resume()
     }
 
+    /// True once the handler has every request message it will get.
+    var hasAllRequests: Bool { requestsComplete.load(ordering: .acquiring) }
+
     func finishRequests() {
+        requestsComplete.store(true, ordering: .releasing)
         stopWaitingForRoom()
         continuation?.finish()
         startWaiting(with: nil)

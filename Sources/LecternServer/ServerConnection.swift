@@ -33,6 +33,10 @@ final class ServerConnection: Sendable {
         var closed = false
         /// The calls still open when `serve` ended, which it cancelled.
         var cancelledAtEnd: [ServerCall] = []
+        /// The channel closed (the client left, or the server closed it).
+        var channelClosed = false
+        /// `serve`, once the client closed its side, waiting for the last call to end.
+        var lastCallWaiter: CheckedContinuation<Void, Never>?
     }
 
     init(
@@ -60,19 +64,32 @@ final class ServerConnection: Sendable {
     func serve(_ inbound: NIOAsyncChannelInboundStream<Frame>) async {
         // Waiting for a handler to take a message (`waitForRoom`) ends once the client left.
         channel.closeFuture.whenComplete { [weak self] _ in
-            for call in self?.state.withLock({ Array($0.calls.values) }) ?? [] { call.stopWaitingForRoom() }
+            guard let self else { return }
+            let (calls, waiter) = state.withLock { state in
+                state.channelClosed = true
+                defer { state.lastCallWaiter = nil }
+                return (Array(state.calls.values), state.lastCallWaiter)
+            }
+            for call in calls { call.stopWaitingForRoom() }
+            waiter?.resume()
         }
+        // True when the frames ended (the client closed its side, or all of the connection)
+        // rather than a protocol error or a failure ending them.
+        var inputEnded = true
         do {
             for try await frame in inbound {
                 if let error = await handle(frame) {
                     logger.warning("closing connection", metadata: ["reason": "\(error.message)"])
                     await sendGoAway(error.statusCode, error.message)
+                    inputEnded = false
                     break
                 }
             }
         } catch {
+            inputEnded = false
             logger.debug("connection ended", metadata: ["error": "\(error)"])
         }
+        if inputEnded { await finishCallsAfterInputEnded() }
         let (open, timer) = state.withLock { state in
             let open = Array(state.calls.values)
             defer {
@@ -88,6 +105,28 @@ final class ServerConnection: Sendable {
         // The channel closes next: flush the responses written before now.
         let channel = channel
         try? await channel.eventLoop.submit { channel.flush() }.get()
+    }
+
+    /// The client closed its side of the connection (`shutdown(SHUT_WR)` after its last
+    /// frame, as a client that sends its calls and then reads until the end may do), or
+    /// all of it. Calls that have their requests run to their end and write their
+    /// responses; calls still waiting for a request message can never get it and end
+    /// CANCELLED. A client that closed all of it is known when the channel closes, which
+    /// ends the wait, and `serve` cancels what still runs.
+    private func finishCallsAfterInputEnded() async {
+        let incomplete = state.withLock { $0.calls.values.filter { !$0.hasAllRequests } }
+        for call in incomplete {
+            await end(call, RPCError(.cancelled, "the client closed its side of the connection before the call's requests ended").callEnd)
+            call.cancel()
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { state in
+                guard !state.calls.isEmpty, !state.channelClosed else { return true }
+                state.lastCallWaiter = continuation
+                return false
+            }
+            if done { continuation.resume() }
+        }
     }
 
     /// Returns once the handlers of the calls that `serve` cancelled have returned. Called
@@ -340,7 +379,13 @@ final class ServerConnection: Sendable {
             await end(call, RPCError(.internal, "internal error").callEnd)
         }
         if call.passedDeadline { status = .deadlineExceeded }
-        state.withLock { _ = $0.calls.removeValue(forKey: call.id) }
+        let lastCallWaiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            _ = state.calls.removeValue(forKey: call.id)
+            guard state.calls.isEmpty else { return nil }
+            defer { state.lastCallWaiter = nil }
+            return state.lastCallWaiter
+        }
+        lastCallWaiter?.resume()
         call.releaseAll()
         activity.callEnded()
         // The call's log line, built only when its level is logged: this runs once per call.

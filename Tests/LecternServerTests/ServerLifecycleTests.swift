@@ -138,6 +138,38 @@ struct ServerLifecycleTests {
         try await running.value
     }
 
+    @Test("a client that shuts down its writing side gets the answers to its calls; one whose requests had not ended is CANCELLED")
+    func clientHalfClose() async throws {
+        try await withTestServer { path, _, observer, gate in
+            let socket = try RawSocket(path: path)
+            func call(_ id: UInt32, _ method: String, _ value: UInt64, ended: Bool = true) -> [UInt8] {
+                var bytes = ByteBuffer()
+                FrameEncoder.encode(Frame(kind: .callStart, callID: id, message: CallStart.with { $0.method = method }), into: &bytes)
+                FrameEncoder.encode(Frame(kind: .message, flags: ended ? .endStream : [], callID: id, message: Ping.with { $0.opaqueData = value }), into: &bytes)
+                return Array(bytes.readableBytesView)
+            }
+            // All in one write, then the write side shut at once: the server may see the end
+            // of input before it has set the connection up.
+            socket.send(call(1, TestMethods.echo, 5) + call(2, TestMethods.gated, 6) + call(3, TestMethods.sum, 7, ended: false))
+            _ = shutdown(socket.fd, Int32(SHUT_WR))
+            // The gated call is running when the server sees the end of input (up to 5 s).
+            for _ in 0..<1_000 where observer.started.value == 0 { try await Task.sleep(for: .milliseconds(5)) }
+            gate.open()
+            let frames = await socket.readUntilClosed()
+            func answers(_ id: UInt32) -> [String] {
+                frames.filter { $0.callID == id }.map { frame in
+                    let value = frame.kind == .message
+                        ? (try? frame.decode(Ping.self)).map { "message \($0.opaqueData)" }
+                        : (try? frame.decode(CallEnd.self)).map { "end \($0.statusCode)" }
+                    return value ?? "undecodable \(frame.kind)"
+                }
+            }
+            #expect(answers(1) == ["message 5", "end 0"])
+            #expect(answers(2) == ["message 6", "end 0"])
+            #expect(answers(3) == ["end \(RPCStatusCode.cancelled.rawValue)"])
+        }
+    }
+
     @Test("timeouts too long for nanoseconds are clamped, not an overflow when a client connects")
     func longTimeouts() async throws {
         #expect(TimeAmount(clamping: .seconds(Int64.max)) == .nanoseconds(.max))
