@@ -113,7 +113,15 @@ struct Lecternd: AsyncParsableCommand {
         serverConfiguration.socketMode = mode
         serverConfiguration.maxFrameBytes = maxFrameBytes
         serverConfiguration.maxConcurrentCallsPerConnection = maxCallsPerConnection
-        serverConfiguration.maxConnections = maxConnections
+        let openFiles = Self.raiseOpenFileLimit()
+        // Each connection is a descriptor; SQLite, the event loops and backups need some too.
+        let connectionsPossible = max(1, openFiles - Self.descriptorsKept)
+        if connectionsPossible < maxConnections {
+            logger.warning("open files are limited (ulimit -n): fewer connections than --max-connections", metadata: [
+                "open_files": "\(openFiles)", "max_connections": "\(connectionsPossible)",
+            ])
+        }
+        serverConfiguration.maxConnections = min(maxConnections, connectionsPossible)
         serverConfiguration.maxCallStartBytes = maxCallStartBytes
         serverConfiguration.maxRequestBytesPerConnection = maxRequestBytesPerConnection
         serverConfiguration.maxRequestBytes = maxRequestBytes
@@ -143,6 +151,29 @@ struct Lecternd: AsyncParsableCommand {
         }
         await store.close()
         logger.info("lecternd stopped")
+    }
+}
+
+extension Lecternd {
+    /// Descriptors kept for other than connections: SQLite's files, the event loops, the
+    /// listening socket, backups and archives.
+    static let descriptorsKept = 256
+
+    /// Raises the soft limit on open files to the hard one and returns the limit in force.
+    /// The usual soft limit (1,024) is far below `--max-connections`: past it, `accept`
+    /// fails and a client waits in the listen queue with no answer, where the server would
+    /// otherwise refuse it with GOAWAY.
+    static func raiseOpenFileLimit() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1_024 }
+        // RLIM_INFINITY is not a number of files the kernel takes (nr_open caps it).
+        let wanted = min(limit.rlim_max, 1 << 20)
+        if limit.rlim_cur < wanted {
+            var raised = limit
+            raised.rlim_cur = wanted
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+        }
+        return Int(clamping: limit.rlim_cur)
     }
 }
 
