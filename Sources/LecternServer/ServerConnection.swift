@@ -33,6 +33,9 @@ final class ServerConnection: Sendable {
         var closed = false
         /// The calls still open when `serve` ended, which it cancelled.
         var cancelledAtEnd: [ServerCall] = []
+        /// Calls that sent their CALL_END and whose handler has not returned yet. Their ids
+        /// are free for new calls at once (a client may reuse an id once it read CALL_END).
+        var ending: [ObjectIdentifier: ServerCall] = [:]
         /// The channel closed (the client left, or the server closed it).
         var channelClosed = false
         /// `serve`, once the client closed its side, waiting for the last call to end.
@@ -91,10 +94,11 @@ final class ServerConnection: Sendable {
         }
         if inputEnded { await finishCallsAfterInputEnded() }
         let (open, timer) = state.withLock { state in
-            let open = Array(state.calls.values)
+            let open = Array(state.calls.values) + Array(state.ending.values)
             defer {
                 state.cancelledAtEnd = open
                 state.calls.removeAll()
+                state.ending.removeAll()
                 state.deadlineTimer = nil
                 state.closed = true
             }
@@ -227,7 +231,8 @@ final class ServerConnection: Sendable {
                     details: .with { $0.reason = RPCError.notProcessedReason }
                 ))
             }
-            if state.calls.count >= configuration.maxConcurrentCallsPerConnection {
+            // Calls that ended but whose handler still runs count too: the limit is on handlers.
+            if state.calls.count + state.ending.count >= configuration.maxConcurrentCallsPerConnection {
                 return .refused(RPCError(.resourceExhausted, "more than \(configuration.maxConcurrentCallsPerConnection) calls open on this connection"))
             }
             return .accepted
@@ -379,13 +384,7 @@ final class ServerConnection: Sendable {
             await end(call, RPCError(.internal, "internal error").callEnd)
         }
         if call.passedDeadline { status = .deadlineExceeded }
-        let lastCallWaiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            _ = state.calls.removeValue(forKey: call.id)
-            guard state.calls.isEmpty else { return nil }
-            defer { state.lastCallWaiter = nil }
-            return state.lastCallWaiter
-        }
-        lastCallWaiter?.resume()
+        forget(call)
         call.releaseAll()
         activity.callEnded()
         // The call's log line, built only when its level is logged: this runs once per call.
@@ -442,6 +441,34 @@ final class ServerConnection: Sendable {
         replaced?.cancel()
     }
 
+    /// The call is about to send its CALL_END: its id is free from now on (a client that
+    /// reads the CALL_END may open a call with the same id at once), and its handler is
+    /// waited for among the calls `ending`. Freeing the id only once the handler returned let
+    /// a client that reused it see "call id 1 is already in use" and lose the connection.
+    private func retire(_ call: ServerCall) {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard state.calls[call.id] === call else { return nil }
+            state.calls[call.id] = nil
+            state.ending[ObjectIdentifier(call)] = call
+            guard state.calls.isEmpty else { return nil }
+            defer { state.lastCallWaiter = nil }
+            return state.lastCallWaiter
+        }
+        waiter?.resume()
+    }
+
+    /// The call's handler returned: the connection forgets it.
+    private func forget(_ call: ServerCall) {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.ending[ObjectIdentifier(call)] = nil
+            if state.calls[call.id] === call { state.calls[call.id] = nil }
+            guard state.calls.isEmpty else { return nil }
+            defer { state.lastCallWaiter = nil }
+            return state.lastCallWaiter
+        }
+        waiter?.resume()
+    }
+
     /// On the event loop, when the deadline timer fires: ends each call whose deadline
     /// passed with DEADLINE_EXCEEDED and cancels its handler, then arms the timer for the
     /// soonest deadline left. CALL_END goes out at once, even if the handler ignores its
@@ -459,6 +486,7 @@ final class ServerConnection: Sendable {
             return (expired, state.closed ? nil : next)
         }
         for call in expired where call.markEnded() {
+            retire(call)
             call.markDeadlinePassed()
             let callEnd = RPCError(.deadlineExceeded, "the call's deadline passed").callEnd
             Task { try? await outbound.write(Frame(kind: .callEnd, callID: call.id, message: callEnd)) }
@@ -477,6 +505,7 @@ final class ServerConnection: Sendable {
     /// reading holds at most its open calls' responses.
     private func end(_ call: ServerCall, _ callEnd: CallEnd, response: ByteBuffer? = nil) async {
         guard call.markEnded() else { return }
+        retire(call)
         let last = Frame(kind: .callEnd, callID: call.id, message: callEnd)
         let response = response.map { Frame(kind: .message, callID: call.id, payload: $0) }
         if !call.streamed, channel.isWritable {

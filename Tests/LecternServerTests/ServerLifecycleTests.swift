@@ -170,6 +170,27 @@ struct ServerLifecycleTests {
         }
     }
 
+    @Test("a call id is free once its CALL_END is sent, even while the ended call's handler still runs")
+    func callIDFreeAtCallEnd() async throws {
+        try await withTestServer { path, _, observer, gate in
+            let socket = try RawSocket(path: path)
+            // A handler that ignores its cancellation: its call ends at the deadline, the handler later.
+            socket.send(Frame(kind: .callStart, callID: 1, message: CallStart.with { $0.method = TestMethods.gated; $0.timeoutMs = 50 }))
+            socket.send(Frame(kind: .message, flags: .endStream, callID: 1, message: Ping()))
+            let expired = try #require(await socket.readFrame())
+            #expect(expired.kind == .callEnd)
+            #expect(try expired.decode(CallEnd.self).statusCode == RPCStatusCode.deadlineExceeded.rawValue)
+            #expect(observer.started.value == 1)
+            // The client reuses the id at once, as Protos/README.md allows.
+            socket.send(Frame(kind: .callStart, callID: 1, message: CallStart.with { $0.method = TestMethods.echo }))
+            socket.send(Frame(kind: .message, flags: .endStream, callID: 1, message: Ping.with { $0.opaqueData = 9 }))
+            let reply = try #require(await socket.readFrame())
+            #expect(reply.kind == .message, "got \(reply.kind)")
+            #expect(try reply.decode(Ping.self).opaqueData == 9)
+            gate.open()
+        }
+    }
+
     @Test("timeouts too long for nanoseconds are clamped, not an overflow when a client connects")
     func longTimeouts() async throws {
         #expect(TimeAmount(clamping: .seconds(Int64.max)) == .nanoseconds(.max))
