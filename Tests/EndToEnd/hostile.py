@@ -327,6 +327,28 @@ def failed_logins():
     check("a flood of 500 failed logins is throttled (RESOURCE_EXHAUSTED) after a few", codes.get(8, 0) >= 490, repr(codes))
 
 
+def signup_flood():
+    """Sign-ups 16 at a time on one connection for 3 s: argon2id, which would fill both cores."""
+    client = Client()
+    codes, started, batch = {}, time.time(), 0
+    while time.time() - started < 3:
+        batch += 1
+        for n in range(16):
+            request = field(1, f"flood-{batch}-{n}@example.org") + field(2, "flood password") + field(3, "Flood")
+            client.sock.sendall(frame(CALL_START, n + 1, call_start("/lectern.v1.AuthService/SignUp")) + frame(MESSAGE, n + 1, request, END_STREAM))
+        ended = 0
+        while ended < 16:
+            got = read_frame(client.sock)
+            if got is None:
+                check("a flood of sign-ups is served", False, "the connection closed")
+                return
+            if got[0] == CALL_END:
+                ended += 1
+                code = fields(got[3]).get(1, [0])[0]
+                codes[code] = codes.get(code, 0) + 1
+    check(f"a flood of sign-ups is served ({codes.get(0, 0)} in 3 s)", set(codes) == {0}, repr(codes))
+
+
 def watch_never_read():
     admin = Client()
     status, _ = admin.unary("/lectern.v1.AdminService/CreateConsultant",
@@ -383,6 +405,7 @@ def main():
         ("connect/disconnect churn", churn, 3),
         ("deadlines already past", deadlines_past, 0),
         ("a flood of failed logins", failed_logins, 0),
+        ("a flood of sign-ups", signup_flood, 0),
         ("a Watch client that never reads", watch_never_read, 0),
         ("calls held open by 4 MB CALL_STARTs", large_call_starts, 0),
     ]:
