@@ -197,8 +197,6 @@ final class ServerCall: Sendable {
     func markDeadlinePassed() { deadlinePassed.store(true, ordering: .releasing) }
     var passedDeadline: Bool { deadlinePassed.load(ordering: .acquiring) }
 
-    var hasEnded: Bool { ended.load(ordering: .acquiring) }
-
     private let unsettledBytes = Atomic<Int>(0)
     /// Counts `bytes` streamed; true (and the count starts over) once they pass `limit`.
     /// Called by the call's one handler, one write at a time.
@@ -212,4 +210,48 @@ final class ServerCall: Sendable {
     /// The call wrote a response message through the outbound writer; its last frames must follow them there.
     func markStreamed() { wroteStream.store(true, ordering: .releasing) }
     var streamed: Bool { wroteStream.load(ordering: .acquiring) }
+
+    /// Stream writes under way, and whether the call's end has stopped them. The end waits
+    /// for the writes under way before its CALL_END, and no write starts after it: no
+    /// MESSAGE of the call can follow its CALL_END, so a client may reuse the id at once.
+    private let streamWrites = Mutex<(inFlight: Int, stopped: Bool, waiter: CheckedContinuation<Void, Never>?)>((0, false, nil))
+
+    /// False once the call's end stopped stream writes; otherwise call `endStreamWrite` after.
+    func beginStreamWrite() -> Bool {
+        streamWrites.withLock { writes in
+            guard !writes.stopped else { return false }
+            writes.inFlight += 1
+            return true
+        }
+    }
+
+    func endStreamWrite() {
+        let waiter = streamWrites.withLock { writes -> CheckedContinuation<Void, Never>? in
+            writes.inFlight -= 1
+            guard writes.inFlight == 0 else { return nil }
+            defer { writes.waiter = nil }
+            return writes.waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Stops stream writes; true when some are under way (wait for them with `streamWritesDone`).
+    func stopStreamWrites() -> Bool {
+        streamWrites.withLock { writes in
+            writes.stopped = true
+            return writes.inFlight > 0
+        }
+    }
+
+    /// Returns once no stream write is under way.
+    func streamWritesDone() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = streamWrites.withLock { writes in
+                guard writes.inFlight > 0 else { return true }
+                writes.waiter = continuation
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
 }

@@ -333,7 +333,8 @@ final class ServerConnection: Sendable {
 
     private func run(_ call: ServerCall, _ context: ServerContext, _ handler: (ResponseSink) async throws -> ByteBuffer?) async {
         let sink = ResponseSink { [self] messages in
-            guard !call.hasEnded else { throw CancellationError() }
+            guard call.beginStreamWrite() else { throw CancellationError() }
+            defer { call.endStreamWrite() }
             call.markStreamed()
             let bytes = messages.reduce(0) { $0 + $1.readableBytes }
             if messages.count == 1 {
@@ -441,10 +442,12 @@ final class ServerConnection: Sendable {
         replaced?.cancel()
     }
 
-    /// The call is about to send its CALL_END: its id is free from now on (a client that
-    /// reads the CALL_END may open a call with the same id at once), and its handler is
-    /// waited for among the calls `ending`. Freeing the id only once the handler returned let
-    /// a client that reused it see "call id 1 is already in use" and lose the connection.
+    /// The call is about to send its CALL_END, after its last stream write (`end` and the
+    /// deadline stop them and wait): its id is free from now on (a client that reads the
+    /// CALL_END may open a call with the same id at once, and no MESSAGE of this call can
+    /// follow), and its handler is waited for among the calls `ending`. Freeing the id only
+    /// once the handler returned let a client that reused it see "call id 1 is already in
+    /// use" and lose the connection.
     private func retire(_ call: ServerCall) {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard state.calls[call.id] === call else { return nil }
@@ -486,10 +489,14 @@ final class ServerConnection: Sendable {
             return (expired, state.closed ? nil : next)
         }
         for call in expired where call.markEnded() {
-            retire(call)
             call.markDeadlinePassed()
             let callEnd = RPCError(.deadlineExceeded, "the call's deadline passed").callEnd
-            Task { try? await outbound.write(Frame(kind: .callEnd, callID: call.id, message: callEnd)) }
+            let writing = call.stopStreamWrites()
+            Task {
+                if writing { await call.streamWritesDone() }
+                retire(call)
+                try? await outbound.write(Frame(kind: .callEnd, callID: call.id, message: callEnd))
+            }
             call.cancel()
         }
         if let next { armDeadlineTimer(at: next) }
@@ -505,6 +512,7 @@ final class ServerConnection: Sendable {
     /// reading holds at most its open calls' responses.
     private func end(_ call: ServerCall, _ callEnd: CallEnd, response: ByteBuffer? = nil) async {
         guard call.markEnded() else { return }
+        if call.stopStreamWrites() { await call.streamWritesDone() }
         retire(call)
         let last = Frame(kind: .callEnd, callID: call.id, message: callEnd)
         let response = response.map { Frame(kind: .message, callID: call.id, payload: $0) }

@@ -191,6 +191,28 @@ struct ServerLifecycleTests {
         }
     }
 
+    @Test("no MESSAGE of a stream follows its CALL_END, so its id can be reused at once")
+    func streamIDReuse() async throws {
+        try await withTestServer { path, _, _, _ in
+            let socket = try RawSocket(path: path)
+            for round in 0..<5 {
+                // A stream of 64 KiB messages that its deadline cuts while it writes.
+                socket.send(Frame(kind: .callStart, callID: 1, message: CallStart.with { $0.method = TestMethods.flood; $0.timeoutMs = 30 }))
+                socket.send(Frame(kind: .message, flags: .endStream, callID: 1, message: Ping()))
+                // Not read at first: the deadline passes while a write waits for the socket.
+                if round % 2 == 1 { try await Task.sleep(for: .milliseconds(100)) }
+                var streamed = 0
+                while let frame = await socket.readFrame(), frame.kind == .message { streamed += 1 }
+                socket.send(Frame(kind: .callStart, callID: 1, message: CallStart.with { $0.method = TestMethods.echo }))
+                socket.send(Frame(kind: .message, flags: .endStream, callID: 1, message: Ping.with { $0.opaqueData = 9 }))
+                let reply = try #require(await socket.readFrame())
+                #expect(reply.kind == .message && reply.payload.readableBytes < 100, "round \(round), after \(streamed) stream messages: \(reply.kind), \(reply.payload.readableBytes) bytes")
+                #expect(try reply.decode(Ping.self).opaqueData == 9)
+                #expect(await socket.readFrame()?.kind == .callEnd)
+            }
+        }
+    }
+
     @Test("timeouts too long for nanoseconds are clamped, not an overflow when a client connects")
     func longTimeouts() async throws {
         #expect(TimeAmount(clamping: .seconds(Int64.max)) == .nanoseconds(.max))
