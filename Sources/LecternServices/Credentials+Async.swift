@@ -1,9 +1,6 @@
 import Dispatch
 import Foundation
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 extension Credentials {
     /// `hashPassword` off the cooperative pool: argon2id takes tens of milliseconds and its
@@ -20,19 +17,21 @@ extension Credentials {
     }
 }
 
-/// A FIFO of password work run by two threads of their own, at a lower priority than the
-/// rest of the server. A job whose task is cancelled while it waits (its deadline passed,
-/// its client left) leaves the queue at once, so a burst of sign-ups or logins whose callers
-/// are gone costs nothing and delays no one.
+/// A FIFO of password work run by two threads of its own. A job whose task is cancelled
+/// while it waits (its deadline passed, its client left) leaves the queue at once, so a
+/// burst of sign-ups or logins whose callers are gone costs nothing and delays no one.
 ///
 /// - After a client sent 500 sign-ups and left, the next login took 0.08 s; with a
 ///   semaphore and no cancellation check it took more than 10 s (every abandoned hash ran),
 ///   and with the check made after the semaphore, 2.2 s (each abandoned job still waited its
 ///   turn, holding a thread).
-/// - argon2id fills a core for tens of milliseconds and touches 64 MiB: two at a time at
-///   normal priority took both cores of a 2-core machine from the event loops. During a
-///   flood of sign-ups, another client's GetMyState p99 went from 0.8 ms to 543 ms. The
-///   threads run at nice 10, so the scheduler serves calls first and hashes with the rest.
+/// - Threads of its own, not Dispatch's: on Linux, Swift's tasks run on Dispatch's global
+///   threads, as many as there are cores, and two argon2id hashes of tens of milliseconds
+///   each held both of this machine's. During a flood of sign-ups another client's
+///   GetMyState p99 went from 0.8 ms to 543 ms (Health.Check 509 ms); on these threads,
+///   3.1 ms, at the same sign-up rate. (Lowering their priority, nice 5 or 10, measured no
+///   different, and one thread instead of two neither: argon2id's 64 MiB do not hash faster
+///   two at a time here.)
 final class PasswordWork: Sendable {
     static let shared = PasswordWork(width: 2)
 
@@ -74,9 +73,6 @@ final class PasswordWork: Sendable {
     init(width: Int) {
         for index in 0..<width {
             let thread = Thread { [self] in
-                // Lower than the event loops and the cooperative pool (nice 0). On Linux the
-                // nice value is per thread, and 0 names the calling one.
-                _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
                 while true {
                     queued.wait()
                     state.withLock { $0.next() }?.run()
