@@ -72,6 +72,9 @@ struct Lecternd: AsyncParsableCommand {
                 throw ValidationError("--\(flag) must be from \(range.lowerBound) to \(range.upperBound), got \(value)")
             }
         }
+        guard !socket.isEmpty else { throw ValidationError("--socket must name a path") }
+        // An in-memory database would be one per connection, and lost at exit.
+        guard !database.isEmpty, database != ":memory:" else { throw ValidationError("--database must name a file") }
         try check(readConnections, "read-connections", 1...64)
         try check(maxFrameBytes, "max-frame-bytes", 1_024...(1 << 30))
         try check(maxCallsPerConnection, "max-calls-per-connection", 1...1_000_000)
