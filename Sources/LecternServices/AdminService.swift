@@ -92,12 +92,18 @@ public final class AdminService: Sendable {
 
     /// A file an admin asked the server to write: an admin by token only inside the file
     /// directory (after `..` and symbolic links are resolved), so a token cannot make the
-    /// server write wherever its user may.
+    /// server write wherever its user may. The file itself may not be a symbolic link: one
+    /// left in the directory, pointing to a file not there yet, would have SQLite create its
+    /// target outside (an archive attaches the path as given).
     private func checkDestination(_ path: String, field: String, byOwner: Bool) throws {
         guard !byOwner, let fileDirectory else { return }
         let file = URL(fileURLWithPath: path)
         guard Self.resolved(file.deletingLastPathComponent().path) == fileDirectory, !file.lastPathComponent.hasPrefix(".") else {
             throw RPCError(.permissionDenied, "\(field): an admin by token may write only directly in \(fileDirectory)")
+        }
+        var status = stat()
+        if lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFLNK {
+            throw RPCError(.permissionDenied, "\(field): an admin by token may not write through a symbolic link")
         }
     }
 

@@ -66,6 +66,8 @@ struct AdminServiceTests {
         let allowed = "/tmp/lf-\(UUID().uuidString.prefix(8))", elsewhere = "/tmp/lf-\(UUID().uuidString.prefix(8))"
         for directory in [allowed, elsewhere] { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         try FileManager.default.createSymbolicLink(atPath: allowed + "/out", withDestinationPath: elsewhere)
+        // A link left in the directory to a file that does not exist yet, outside it.
+        try FileManager.default.createSymbolicLink(atPath: allowed + "/dangling.db", withDestinationPath: elsewhere + "/through-link.db")
         defer { for directory in [allowed, elsewhere] { try? FileManager.default.removeItem(atPath: directory) } }
         try await withTestServer(configure: { $0.adminFileDirectory = allowed }) { server in
             let admin = AdminClient(server.auth.client)
@@ -90,6 +92,9 @@ struct AdminServiceTests {
             #expect(!FileManager.default.fileExists(atPath: elsewhere + "/nul.db"))
             #expect(await status { _ = try await admin.archiveEvents(.with { $0.beforeMs = 1; $0.archivePath = elsewhere + "/archive.db" }, options: token) } == .permissionDenied)
             #expect(!FileManager.default.fileExists(atPath: elsewhere + "/copy.db") && !FileManager.default.fileExists(atPath: elsewhere + "/archive.db"))
+            #expect(await backup(allowed + "/dangling.db", token) == .permissionDenied)
+            #expect(await status { _ = try await admin.archiveEvents(.with { $0.beforeMs = 1; $0.archivePath = allowed + "/dangling.db" }, options: token) } == .permissionDenied)
+            #expect(!FileManager.default.fileExists(atPath: elsewhere + "/through-link.db"))
             // The socket's owner (no token) runs as the server's user already.
             #expect(await backup(elsewhere + "/owner.db", CallOptions()) == .ok)
         }
