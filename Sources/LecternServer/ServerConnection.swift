@@ -474,8 +474,9 @@ final class ServerConnection: Sendable {
 
     /// On the event loop, when the deadline timer fires: ends each call whose deadline
     /// passed with DEADLINE_EXCEEDED and cancels its handler, then arms the timer for the
-    /// soonest deadline left. CALL_END goes out at once, even if the handler ignores its
-    /// cancellation, and from a task of its own, so no cancellation can drop it.
+    /// soonest deadline left. CALL_END goes out at once (after a stream write already under
+    /// way), even if the handler ignores its cancellation, and from a task of its own, so no
+    /// cancellation can drop it.
     private func expireDeadlines() {
         let now = ContinuousClock.now
         let (expired, next) = state.withLock { state -> ([ServerCall], ContinuousClock.Instant?) in
