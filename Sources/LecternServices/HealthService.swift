@@ -10,6 +10,8 @@ public final class HealthService: Sendable {
         var statuses: [String: ServingStatus]
         var watchers: [UInt64: AsyncStream<Void>.Continuation] = [:]
         var nextWatcher: UInt64 = 0
+        /// Shutdown began: watches end.
+        var shutDown = false
     }
 
     private let state: Mutex<State>
@@ -21,13 +23,20 @@ public final class HealthService: Sendable {
         state = Mutex(State(statuses: statuses))
     }
 
-    /// Sets every service's status (NOT_SERVING when shutdown begins) and tells the watchers.
-    public func setAll(_ status: ServingStatus) {
+    /// Shutdown begins: every service is NOT_SERVING, the watchers are told, and their
+    /// streams then end with UNAVAILABLE. A watch left open would hold the server's shutdown
+    /// for its whole grace period (10 s), whenever a gateway watched health.
+    public func shutDown() {
         let watchers = state.withLock { state in
-            for key in state.statuses.keys { state.statuses[key] = status }
+            for key in state.statuses.keys { state.statuses[key] = .notServing }
+            state.shutDown = true
+            defer { state.watchers.removeAll() }
             return Array(state.watchers.values)
         }
-        for watcher in watchers { watcher.yield() }
+        for watcher in watchers {
+            watcher.yield()
+            watcher.finish()
+        }
     }
 
     public func status(of service: String) -> ServingStatus {
@@ -41,12 +50,14 @@ public final class HealthService: Sendable {
         }
         router.serverStreaming("/lectern.v1.HealthService/Watch") { [self] (request: HealthCheckRequest, _, writer: ResponseWriter<HealthCheckResponse>) in
             let (changes, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-            let id = state.withLock { state in
+            let id = state.withLock { state -> UInt64? in
+                guard !state.shutDown else { return nil }
                 state.nextWatcher += 1
                 state.watchers[state.nextWatcher] = continuation
                 return state.nextWatcher
             }
-            defer { _ = state.withLock { $0.watchers.removeValue(forKey: id) } }
+            if id == nil { continuation.finish() }
+            defer { if let id { _ = state.withLock { $0.watchers.removeValue(forKey: id) } } }
             var last = status(of: request.service)
             try await writer.write(HealthCheckResponse.with { $0.status = last })
             for await _ in changes {
@@ -55,6 +66,8 @@ public final class HealthService: Sendable {
                 last = now
                 try await writer.write(HealthCheckResponse.with { $0.status = now })
             }
+            // The changes end only at shutdown.
+            throw RPCError(.unavailable, "the server is shutting down; watch again on a new connection")
         }
     }
 }

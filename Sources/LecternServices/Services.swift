@@ -59,7 +59,7 @@ public struct Services: Sendable {
     /// Shutting down: health turns NOT_SERVING and Watch streams end with UNAVAILABLE, so
     /// their clients resume elsewhere instead of holding the drain open.
     public func beginShutdown() {
-        health.setAll(.notServing)
+        health.shutDown()
         feed.close()
     }
 }
