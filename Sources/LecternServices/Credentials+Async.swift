@@ -4,7 +4,8 @@ import Synchronization
 
 extension Credentials {
     /// `hashPassword` off the cooperative pool: argon2id takes tens of milliseconds and its
-    /// memory limit (64 MiB), so at most two run at a time, in the order they were asked for.
+    /// memory limit (64 MiB), so at most two run at a time (`PasswordWork`), in the order
+    /// they were asked for.
     /// - Throws: `CancellationError` when the task was cancelled before its turn came.
     static func hashPasswordOffPool(_ password: String, strength: Strength) async throws -> String {
         try await PasswordWork.shared.run { try hashPassword(password, strength: strength) }
@@ -17,7 +18,7 @@ extension Credentials {
     }
 }
 
-/// A FIFO of password work run by two threads of its own. A job whose task is cancelled
+/// A FIFO of password work run by threads of its own (two, or one on two cores). A job whose task is cancelled
 /// while it waits (its deadline passed, its client left) leaves the queue at once, so a
 /// burst of sign-ups or logins whose callers are gone costs nothing and delays no one.
 ///
@@ -29,11 +30,13 @@ extension Credentials {
 ///   threads, as many as there are cores, and two argon2id hashes of tens of milliseconds
 ///   each held both of this machine's. During a flood of sign-ups another client's
 ///   GetMyState p99 went from 0.8 ms to 543 ms (Health.Check 509 ms); on these threads,
-///   3.1 ms, at the same sign-up rate. (Lowering their priority, nice 5 or 10, measured no
-///   different, and one thread instead of two neither: argon2id's 64 MiB do not hash faster
-///   two at a time here.)
+///   3.1 ms, at the same sign-up rate; lowering their priority (nice 5 or 10) changed
+///   nothing. With one thread on this 2-core machine, 0.4 ms: two hashed no faster than one
+///   (argon2id's 64 MiB each) and left the event loops one core fewer.
 final class PasswordWork: Sendable {
-    static let shared = PasswordWork(width: 2)
+    /// Two at a time, but never on every core (40 sign-ups took 1.57 s with two threads
+    /// and 1.62 s with one on this 2-core machine).
+    static let shared = PasswordWork(width: min(2, max(1, ProcessInfo.processInfo.activeProcessorCount - 1)))
 
     private struct Job {
         let run: @Sendable () -> Void
