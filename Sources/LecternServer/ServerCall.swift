@@ -13,7 +13,6 @@ final class ServerCall: Sendable {
     /// A single-request call's body, until its request (or the end of requests) arrives.
     private let waiting = Mutex<(body: @Sendable (ByteBuffer?) async -> Void, executor: (any TaskExecutor)?)?>(nil)
     private let ended = Atomic<Bool>(false)
-    private let wroteStream = Atomic<Bool>(false)
     /// The handler has every request message it will get: the single request arrived, or
     /// the requests ended.
     private let requestsComplete = Atomic<Bool>(false)
@@ -207,20 +206,19 @@ final class ServerCall: Sendable {
         return true
     }
 
-    /// The call wrote a response message through the outbound writer; its last frames must follow them there.
-    func markStreamed() { wroteStream.store(true, ordering: .releasing) }
-    var streamed: Bool { wroteStream.load(ordering: .acquiring) }
-
-    /// Stream writes under way, and whether the call's end has stopped them. The end waits
-    /// for the writes under way before its CALL_END, and no write starts after it: no
-    /// MESSAGE of the call can follow its CALL_END, so a client may reuse the id at once.
-    private let streamWrites = Mutex<(inFlight: Int, stopped: Bool, waiter: CheckedContinuation<Void, Never>?)>((0, false, nil))
+    /// Stream writes under way, whether any began, and whether the call's end has stopped
+    /// them. The end waits for the writes under way before its CALL_END, and no write starts
+    /// after it: no MESSAGE of the call can follow its CALL_END, so a client may reuse the id
+    /// at once. A call that streamed sends its last frames through the outbound writer too,
+    /// behind its messages.
+    private let streamWrites = Mutex<(inFlight: Int, began: Bool, stopped: Bool, waiter: CheckedContinuation<Void, Never>?)>((0, false, false, nil))
 
     /// False once the call's end stopped stream writes; otherwise call `endStreamWrite` after.
     func beginStreamWrite() -> Bool {
         streamWrites.withLock { writes in
             guard !writes.stopped else { return false }
             writes.inFlight += 1
+            writes.began = true
             return true
         }
     }
@@ -235,11 +233,12 @@ final class ServerCall: Sendable {
         waiter?.resume()
     }
 
-    /// Stops stream writes; true when some are under way (wait for them with `streamWritesDone`).
-    func stopStreamWrites() -> Bool {
+    /// Stops stream writes: whether some are under way (wait for them with
+    /// `streamWritesDone`), and whether the call streamed at all.
+    func stopStreamWrites() -> (writing: Bool, streamed: Bool) {
         streamWrites.withLock { writes in
             writes.stopped = true
-            return writes.inFlight > 0
+            return (writes.inFlight > 0, writes.began)
         }
     }
 

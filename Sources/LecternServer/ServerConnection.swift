@@ -40,6 +40,13 @@ final class ServerConnection: Sendable {
         var channelClosed = false
         /// `serve`, once the client closed its side, waiting for the last call to end.
         var lastCallWaiter: CheckedContinuation<Void, Never>?
+
+        /// `lastCallWaiter`, taken, when no call is open any more (or `always`).
+        mutating func takeLastCallWaiter(always: Bool = false) -> CheckedContinuation<Void, Never>? {
+            guard always || calls.isEmpty else { return nil }
+            defer { lastCallWaiter = nil }
+            return lastCallWaiter
+        }
     }
 
     init(
@@ -70,8 +77,7 @@ final class ServerConnection: Sendable {
             guard let self else { return }
             let (calls, waiter) = state.withLock { state in
                 state.channelClosed = true
-                defer { state.lastCallWaiter = nil }
-                return (Array(state.calls.values), state.lastCallWaiter)
+                return (Array(state.calls.values), state.takeLastCallWaiter(always: true))
             }
             for call in calls { call.stopWaitingForRoom() }
             waiter?.resume()
@@ -263,7 +269,7 @@ final class ServerConnection: Sendable {
         }
         let metadata: [String: String]
         do {
-            metadata = try Self.lowercasingKeys(callStart.metadata)
+            metadata = try ServerContext.lowercasingKeys(callStart.metadata)
         } catch {
             try? await outbound.write(Frame(kind: .callEnd, callID: id, message: error.callEnd))
             return nil
@@ -315,27 +321,12 @@ final class ServerConnection: Sendable {
         return nil
     }
 
-    /// Metadata keys are case-insensitive, as in HTTP and gRPC: `Authorization` is
-    /// `authorization`. Two keys that differ only in case are refused: either could be meant.
-    static func lowercasingKeys(_ metadata: [String: String]) throws(RPCError) -> [String: String] {
-        guard metadata.keys.contains(where: { $0.utf8.contains { (0x41...0x5A).contains($0) } }) else { return metadata }
-        var lowercased: [String: String] = [:]
-        for (key, value) in metadata {
-            let lower = String(decoding: key.utf8.map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }, as: UTF8.self)
-            guard lowercased.updateValue(value, forKey: lower) == nil else {
-                throw RPCError(.invalidArgument, "CALL_START metadata: the key \(lower) appears twice (keys are case-insensitive)")
-            }
-        }
-        return lowercased
-    }
-
     // MARK: Calls
 
     private func run(_ call: ServerCall, _ context: ServerContext, _ handler: (ResponseSink) async throws -> ByteBuffer?) async {
         let sink = ResponseSink { [self] messages in
             guard call.beginStreamWrite() else { throw CancellationError() }
             defer { call.endStreamWrite() }
-            call.markStreamed()
             let bytes = messages.reduce(0) { $0 + $1.readableBytes }
             if messages.count == 1 {
                 try await outbound.write(Frame(kind: .message, callID: call.id, payload: messages[0]))
@@ -388,38 +379,7 @@ final class ServerConnection: Sendable {
         forget(call)
         call.releaseAll()
         activity.callEnded()
-        // The call's log line, built only when its level is logged: this runs once per call.
-        let succeeded = status == .ok || status == .cancelled
-        guard logger.logLevel <= (succeeded ? .debug : .warning) else { return }
-        var metadata: Logger.Metadata = [
-            "rpc.method": "\(context.method)", "rpc.status": "\(status)",
-            "rpc.duration_us": "\(Self.microseconds(clock.now - started))", "peer.pid": "\(context.peer.pid)",
-        ]
-        if let requestID = context.metadata["x-request-id"] { metadata["request_id"] = "\(Self.loggable(requestID))" }
-        if succeeded {
-            logger.debug("call", metadata: metadata)
-        } else {
-            metadata["rpc.message"] = "\(Self.loggable(failure))"
-            logger.warning("call failed", metadata: metadata)
-        }
-    }
-
-    /// Text a client chose, fit for one log line: control characters escaped (a newline
-    /// in a request id must not start a forged line) and at most 256 characters.
-    static func loggable(_ text: String) -> String {
-        var line = ""
-        for scalar in text.unicodeScalars.prefix(256) {
-            if scalar.value < 0x20 || scalar.value == 0x7F {
-                line += "\\u{\(String(scalar.value, radix: 16))}"
-            } else {
-                line.unicodeScalars.append(scalar)
-            }
-        }
-        return text.unicodeScalars.count > 256 ? line + "…" : line
-    }
-
-    private static func microseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1_000_000 + duration.components.attoseconds / 1_000_000_000_000
+        CallLog.record(status, failure, of: context, took: clock.now - started, to: logger)
     }
 
     /// Arms the connection's deadline timer for `deadline`, in place of a later one.
@@ -453,9 +413,7 @@ final class ServerConnection: Sendable {
             guard state.calls[call.id] === call else { return nil }
             state.calls[call.id] = nil
             state.ending[ObjectIdentifier(call)] = call
-            guard state.calls.isEmpty else { return nil }
-            defer { state.lastCallWaiter = nil }
-            return state.lastCallWaiter
+            return state.takeLastCallWaiter()
         }
         waiter?.resume()
     }
@@ -465,9 +423,7 @@ final class ServerConnection: Sendable {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             state.ending[ObjectIdentifier(call)] = nil
             if state.calls[call.id] === call { state.calls[call.id] = nil }
-            guard state.calls.isEmpty else { return nil }
-            defer { state.lastCallWaiter = nil }
-            return state.lastCallWaiter
+            return state.takeLastCallWaiter()
         }
         waiter?.resume()
     }
@@ -492,7 +448,7 @@ final class ServerConnection: Sendable {
         for call in expired where call.markEnded() {
             call.markDeadlinePassed()
             let callEnd = RPCError(.deadlineExceeded, "the call's deadline passed").callEnd
-            let writing = call.stopStreamWrites()
+            let writing = call.stopStreamWrites().writing
             Task {
                 if writing { await call.streamWritesDone() }
                 retire(call)
@@ -513,11 +469,12 @@ final class ServerConnection: Sendable {
     /// reading holds at most its open calls' responses.
     private func end(_ call: ServerCall, _ callEnd: CallEnd, response: ByteBuffer? = nil) async {
         guard call.markEnded() else { return }
-        if call.stopStreamWrites() { await call.streamWritesDone() }
+        let (writing, streamed) = call.stopStreamWrites()
+        if writing { await call.streamWritesDone() }
         retire(call)
         let last = Frame(kind: .callEnd, callID: call.id, message: callEnd)
         let response = response.map { Frame(kind: .message, callID: call.id, payload: $0) }
-        if !call.streamed, channel.isWritable {
+        if !streamed, channel.isWritable {
             let (channel, flusher) = (channel, flusher)
             let write: @Sendable () -> Void = {
                 if let response { channel.write(response, promise: nil) }

@@ -1,3 +1,5 @@
+import LecternProtocol
+
 /// What a handler knows about its call.
 public struct ServerContext: Sendable {
     /// "/lectern.v1.HealthService/Check".
@@ -8,6 +10,20 @@ public struct ServerContext: Sendable {
     public let deadline: ContinuousClock.Instant?
     /// Who is on the other end of the socket (SO_PEERCRED).
     public let peer: PeerCredentials
+
+    /// Metadata keys are case-insensitive, as in HTTP and gRPC: `Authorization` is
+    /// `authorization`. Two keys that differ only in case are refused: either could be meant.
+    static func lowercasingKeys(_ metadata: [String: String]) throws(RPCError) -> [String: String] {
+        guard metadata.keys.contains(where: { $0.utf8.contains { (0x41...0x5A).contains($0) } }) else { return metadata }
+        var lowercased: [String: String] = [:]
+        for (key, value) in metadata {
+            let lower = String(decoding: key.utf8.map { (0x41...0x5A).contains($0) ? $0 + 0x20 : $0 }, as: UTF8.self)
+            guard lowercased.updateValue(value, forKey: lower) == nil else {
+                throw RPCError(.invalidArgument, "CALL_START metadata: the key \(lower) appears twice (keys are case-insensitive)")
+            }
+        }
+        return lowercased
+    }
 }
 
 /// The credentials of the process on the other end of a Unix socket, from `SO_PEERCRED`.

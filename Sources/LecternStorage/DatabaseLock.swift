@@ -20,12 +20,6 @@ final class DatabaseLock: Sendable {
     private let descriptor: Atomic<Int32>
     private let file: FileIdentity
 
-    /// A file as the kernel knows it, whatever path names it.
-    private struct FileIdentity: Hashable {
-        var device: UInt64
-        var inode: UInt64
-    }
-
     /// Files this process holds. A second store in the same process is refused here, before
     /// it opens a descriptor of the file: closing that descriptor would drop the POSIX locks
     /// of the first store's SQLite connections with it.
@@ -34,9 +28,7 @@ final class DatabaseLock: Sendable {
     /// Locks the file at `path`, which must exist.
     /// - Throws: `inUse` when another store holds it.
     init(path: String) throws(StorageError) {
-        var status = stat()
-        guard stat(path, &status) == 0 else { throw Self.failure("cannot find the database file to lock it") }
-        let file = FileIdentity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+        guard let file = FileIdentity(path: path) else { throw Self.failure("cannot find the database file to lock it") }
         self.file = file
         guard Self.held.withLock({ $0.insert(file).inserted }) else { throw Self.inUse }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)

@@ -169,13 +169,9 @@ extension SQLiteStore {
     /// any other Lectern database. A new file, an archive, or a file SQLite refuses are left
     /// to the attach.
     static func checkArchivePath(_ path: String, database: String) throws(StorageError) {
-        var target = stat()
-        guard stat(path, &target) == 0 else { return }
-        for own in [database, database + "-wal", database + "-shm"] {
-            var info = stat()
-            if stat(own, &info) == 0, info.st_dev == target.st_dev, info.st_ino == target.st_ino {
-                throw StorageError(.invalidArgument, "archive_path: \(path) is the server's own database")
-            }
+        guard let target = FileIdentity(path: path) else { return }
+        if [database, database + "-wal", database + "-shm"].contains(where: { FileIdentity(path: $0) == target }) {
+            throw StorageError(.invalidArgument, "archive_path: \(path) is the server's own database")
         }
         guard let file = FileHandle(forReadingAtPath: path) else { return }
         defer { try? file.close() }

@@ -35,18 +35,13 @@ public final class SQLiteStore: Store {
             let writeConnection: Connection
             let lock: DatabaseLock
             do throws(StorageError) {
-                // Opening creates the file; the lock comes before anything is written to it.
-                let opened = try Connection(path: configuration.path, readOnly: false)
+                // Opening creates the file; the lock comes before anything is written to it
+                // (and goes with this scope if anything below fails).
+                writeConnection = try Connection(path: configuration.path, readOnly: false)
                 lock = try DatabaseLock(path: configuration.path)
-                do throws(StorageError) {
-                    try Migrator.lectern.checkOwnership(opened)
-                    try opened.configure(configuration, role: .writer)
-                    try Migrator.lectern.migrate(opened, nowMs: currentTimeMs()) { willMigrate($0.version, $0.name) }
-                } catch {
-                    lock.release()
-                    throw error
-                }
-                writeConnection = opened
+                try Migrator.lectern.checkOwnership(writeConnection)
+                try writeConnection.configure(configuration, role: .writer)
+                try Migrator.lectern.migrate(writeConnection, nowMs: currentTimeMs()) { willMigrate($0.version, $0.name) }
             } catch {
                 throw StorageError(error.code, "\(configuration.path): \(error.message)", sqliteCode: error.sqliteCode)
             }

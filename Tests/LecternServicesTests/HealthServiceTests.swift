@@ -11,26 +11,24 @@ struct HealthServiceTests {
             let health = HealthClient(server.client)
             // A watch that did not end at shutdown would end here instead, DEADLINE_EXCEEDED.
             let bounded = CallOptions(timeout: .seconds(5))
-            var seen: [ServingStatus] = []
-            var ended: RPCStatusCode?
-            do {
-                for try await response in try await health.watch(options: bounded) {
-                    seen.append(response.status)
-                    if seen.count == 1 { server.services.beginShutdown() }
+            /// The statuses a watch saw, and the code it ended with; `onFirst` runs after the first.
+            func watch(onFirst: () -> Void = {}) async throws -> ([ServingStatus], RPCStatusCode?) {
+                var seen: [ServingStatus] = []
+                do {
+                    for try await response in try await health.watch(options: bounded) {
+                        seen.append(response.status)
+                        if seen.count == 1 { onFirst() }
+                    }
+                } catch let error as RPCError {
+                    return (seen, error.code)
                 }
-            } catch let error as RPCError {
-                ended = error.code
+                return (seen, nil)
             }
+            var (seen, ended) = try await watch { server.services.beginShutdown() }
             #expect(seen == [.serving, .notServing])
             #expect(ended == .unavailable)
             // A watch that starts after: its status, then the same end.
-            seen = []
-            ended = nil
-            do {
-                for try await response in try await health.watch(options: bounded) { seen.append(response.status) }
-            } catch let error as RPCError {
-                ended = error.code
-            }
+            (seen, ended) = try await watch()
             #expect(seen == [.notServing] && ended == .unavailable)
         }
     }
