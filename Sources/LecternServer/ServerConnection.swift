@@ -296,10 +296,11 @@ final class ServerConnection: Sendable {
             activity.callStarted(id)
             if rearm, let deadline { armDeadlineTimer(at: deadline) }
         }
+        let call: ServerCall
         switch handler {
         case .single(let onEventLoop, let body):
             // The task starts when the request arrives: no stream to carry one message.
-            let call = ServerCall(id: id, deadline: deadline, requests: nil, holding: cost, of: requestBytes)
+            call = ServerCall(id: id, deadline: deadline, requests: nil, holding: cost, of: requestBytes)
             admit(call)
             call.startOnRequest(on: onEventLoop ? eventLoopExecutor : nil) { [self] request in
                 await run(call, context) { sink in try await body(request, context, sink) }
@@ -308,7 +309,7 @@ final class ServerConnection: Sendable {
             let (requests, continuation) = AsyncStream.makeStream(
                 of: ByteBuffer.self, bufferingPolicy: .bufferingOldest(configuration.maxBufferedRequestMessages)
             )
-            let call = ServerCall(
+            call = ServerCall(
                 id: id, deadline: deadline, requests: continuation, holding: cost, of: requestBytes,
                 maxQueued: (configuration.maxBufferedRequestMessages, configuration.maxBufferedRequestBytes)
             )
@@ -318,6 +319,8 @@ final class ServerConnection: Sendable {
                 await run(call, context) { sink in try await body(raw, context, sink) }
             }
         }
+        // END_STREAM on the CALL_START itself: the call sends no request message.
+        if frame.flags.contains(.endStream) { call.finishRequests() }
         return nil
     }
 

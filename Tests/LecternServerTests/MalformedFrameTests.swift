@@ -78,6 +78,38 @@ struct MalformedFrameTests {
         }
     }
 
+    @Test("END_STREAM on CALL_START: the call has no request message, and its CALL_END comes at once")
+    func endStreamOnCallStart() async throws {
+        try await withTestServer { path, _, _, _ in
+            let socket = try RawSocket(path: path)
+            // A client-streaming call with no messages runs and sums nothing.
+            socket.send(Frame(kind: .callStart, flags: .endStream, callID: 1, message: CallStart.with { $0.method = TestMethods.sum }))
+            let sum = try #require(await socket.readFrame())
+            #expect(sum.kind == .message && sum.callID == 1)
+            #expect(try sum.decode(Ping.self).opaqueData == 0)
+            #expect(try #require(await socket.readFrame()).decode(CallEnd.self).statusCode == 0)
+            // A unary call needs its one message: INVALID_ARGUMENT, where it used to wait forever.
+            socket.send(Frame(kind: .callStart, flags: .endStream, callID: 2, message: CallStart.with { $0.method = TestMethods.echo }))
+            let end = try #require(await socket.readFrame())
+            #expect(end.kind == .callEnd && end.callID == 2)
+            let callEnd = try end.decode(CallEnd.self)
+            #expect(callEnd.statusCode == RPCStatusCode.invalidArgument.rawValue)
+            #expect(callEnd.statusMessage.contains("sent none"))
+        }
+    }
+
+    @Test("reserved flag bits are ignored")
+    func reservedFlags() async throws {
+        try await withTestServer { path, _, _, _ in
+            let socket = try RawSocket(path: path)
+            socket.send(Frame(kind: .callStart, flags: FrameFlags(rawValue: 0xFE), callID: 1, message: CallStart.with { $0.method = TestMethods.echo }))
+            socket.send(Frame(kind: .message, flags: FrameFlags(rawValue: 0xFF), callID: 1, message: Ping.with { $0.opaqueData = 7 }))
+            let reply = try #require(await socket.readFrame())
+            #expect(try reply.decode(Ping.self).opaqueData == 7)
+            #expect(try #require(await socket.readFrame()).decode(CallEnd.self).statusCode == 0)
+        }
+    }
+
     @Test("a CALL_START payload that does not decode ends only that call with INVALID_ARGUMENT")
     func undecodableCallStart() async throws {
         try await withTestServer { path, _, _, _ in

@@ -82,5 +82,7 @@ public struct FrameFlags: OptionSet, Hashable, Sendable {
     public init(rawValue: UInt8) { self.rawValue = rawValue }
 
     /// On a client's MESSAGE: the last request message (the same as a HALF_CLOSE after it).
+    /// On a CALL_START: the call sends no request message. Other bits are reserved: sent
+    /// as 0, ignored when read.
     public static let endStream = FrameFlags(rawValue: 1)
 }
