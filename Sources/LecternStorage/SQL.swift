@@ -6,8 +6,19 @@ enum SQL {
     static let recordMigration = "INSERT INTO schema_migrations (version, name, checksum, applied_at_ms) VALUES (?, ?, ?, ?)"
     static let userTables = "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
 
+    /// A new reader's id is one above the highest ever given, which `recordReaderID` keeps:
+    /// a deleted reader's id is never given again (the highest id in the table alone would
+    /// be, when the newest reader is deleted). The table's highest counts too, for rows
+    /// written before the counter was (a bulk load).
     static let insertReader = """
-        INSERT INTO readers (email, display_name, password_hash, created_at_ms) VALUES (?, ?, ?, ?) RETURNING id
+        INSERT INTO readers (id, email, display_name, password_hash, created_at_ms)
+        VALUES (max(coalesce((SELECT value FROM counters WHERE name = 'last_reader_id'), 0),
+                    coalesce((SELECT max(id) FROM readers), 0)) + 1, ?, ?, ?, ?)
+        RETURNING id
+        """
+    static let recordReaderID = """
+        INSERT INTO counters (name, value) VALUES ('last_reader_id', ?1)
+        ON CONFLICT (name) DO UPDATE SET value = max(value, ?1)
         """
     static let readerByID = """
         SELECT id, email, display_name, password_hash, status, created_at_ms, last_seen_at_ms FROM readers WHERE id = ?
@@ -280,7 +291,7 @@ enum SQL {
     /// Every statement above, by name.
     static let all: [(name: String, sql: String)] = [
         ("appliedMigrations", appliedMigrations), ("recordMigration", recordMigration), ("userTables", userTables),
-        ("insertReader", insertReader), ("readerByID", readerByID), ("readerByEmail", readerByEmail),
+        ("insertReader", insertReader), ("recordReaderID", recordReaderID), ("readerByID", readerByID), ("readerByEmail", readerByEmail),
         ("insertConsultant", insertConsultant), ("consultantByID", consultantByID), ("consultantByEmail", consultantByEmail),
         ("insertSession", insertSession), ("sessionByHash", sessionByHash), ("revokeSession", revokeSession),
         ("secretByName", secretByName), ("insertSecret", insertSecret),

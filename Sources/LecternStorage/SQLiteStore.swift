@@ -108,6 +108,7 @@ public final class SQLiteStore: Store {
                 [.text(reader.email), .text(reader.displayName), .text(reader.passwordHash), .integer(context.nowMs)]
             ) { $0.int64(0) }
             guard let id else { throw StorageError(.sqlite, "INSERT … RETURNING gave no row") }
+            try context.connection.run(SQL.recordReaderID, .integer(id))
             try context.connection.run(SQL.addReaders, .integer(1))
             return ReaderRecord(
                 id: id, email: reader.email, displayName: reader.displayName, passwordHash: reader.passwordHash,

@@ -4,7 +4,8 @@
 /// Writes return once committed. Reads see one consistent snapshot each and give up
 /// waiting at `StoreDeadline.current`, or when their task is cancelled.
 public protocol Store: Sendable {
-    /// Creates a reader. - Throws: `conflict` when the email is taken.
+    /// Creates a reader, with an id no reader had before, deleted ones included.
+    /// - Throws: `conflict` when the email is taken.
     func createReader(_ reader: NewReader) async throws -> ReaderRecord
     func reader(id: Int64) async throws -> ReaderRecord?
     func reader(email: String) async throws -> ReaderRecord?

@@ -21,6 +21,26 @@ struct AccountsTests {
         }
     }
 
+    @Test("a deleted reader's id is never given again, across a reopen too")
+    func readerIDsNotReused() async throws {
+        try await withTemporaryDirectory { directory in
+            let configuration = StoreConfiguration(path: directory + "/l.db")
+            var store = try await SQLiteStore.open(configuration)
+            let first = try await store.createReader(NewReader(email: "a@example.org", displayName: "A", passwordHash: "h"))
+            let newest = try await store.createReader(NewReader(email: "b@example.org", displayName: "B", passwordHash: "h"))
+            _ = try await store.deleteReader(id: newest.id)
+            let next = try await store.createReader(NewReader(email: "b@example.org", displayName: "B2", passwordHash: "h"))
+            #expect(next.id == newest.id + 1)
+            _ = try await store.deleteReader(id: next.id)
+            _ = try await store.deleteReader(id: first.id)
+            await store.close()
+            // No reader is left; the highest id given is still known.
+            store = try await SQLiteStore.open(configuration)
+            #expect(try await store.createReader(NewReader(email: "c@example.org", displayName: "C", passwordHash: "h")).id == next.id + 1)
+            await store.close()
+        }
+    }
+
     @Test("a session is found by its token hash and revoked once")
     func sessions() async throws {
         try await withTemporaryStore { store, _ in

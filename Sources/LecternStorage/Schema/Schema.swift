@@ -189,5 +189,15 @@ enum Schema {
               (SELECT min(updated_at_ms) FROM milestones m WHERE m.reader_id = reader_state.reader_id AND m.status = 1), 0);
             CREATE INDEX reader_state_open_milestone ON reader_state (open_milestone_since_ms) WHERE open_milestone_since_ms > 0;
             """),
+        Migration(version: 7, name: "reader ids never given twice", sql: """
+            -- The highest reader id given so far; a new reader gets the next one. Without it,
+            -- deleting the newest reader let the next sign-up take its id, and with it the
+            -- deleted reader's audit rows, and whatever a consultant or gateway still held
+            -- under that id (a message meant for the deleted reader). Of readers deleted
+            -- before this migration only audit rows remain, which also hold ids that never
+            -- were a reader's (a consultant may name any): the count starts at the highest
+            -- id left.
+            INSERT INTO counters (name, value) SELECT 'last_reader_id', coalesce(max(id), 0) FROM readers;
+            """),
     ]
 }
