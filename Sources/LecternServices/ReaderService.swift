@@ -12,6 +12,8 @@ public final class ReaderService: Sendable {
     private let feed: LiveFeed
     private let pageTokens: PageTokens
     private let nowMs: @Sendable () -> Int64
+    /// NOT_FOUND's message when the store finds no reader: it was deleted during the call.
+    static let readerGone = "the reader no longer exists"
 
     /// - Throws: when the page-token key cannot be read or made.
     public init(store: any Store, authenticator: Authenticator, presence: Presence, feed: LiveFeed) async throws {
@@ -101,7 +103,7 @@ public final class ReaderService: Sendable {
                 contentID: $0.contentID, progress: $0.progress, payload: $0.payload
             )
         }
-        let outcomes = try await storage { try await store.appendEvents(readerID: reader.id, events) }
+        let outcomes = try await storage(missing: Self.readerGone) { try await store.appendEvents(readerID: reader.id, events) }
         return AppendEventsResponse.with {
             $0.results = outcomes.map { outcome in
                 EventResult.with {
@@ -149,7 +151,7 @@ public final class ReaderService: Sendable {
 
     func getMyState(_ reader: ReaderRecord) async throws -> GetMyStateResponse {
         let state = try await storage { try await store.readerState(readerID: reader.id) }
-        guard let state else { throw RPCError(.notFound, "the reader no longer exists") }
+        guard let state else { throw RPCError(.notFound, Self.readerGone) }
         return GetMyStateResponse.with {
             $0.state = Self.message(state)
         }
@@ -168,7 +170,7 @@ public final class ReaderService: Sendable {
         }
         try validation.check()
         let json = request.attributes.isEmpty ? "" : try Self.json(request.attributes)
-        let (milestone, created) = try await storage {
+        let (milestone, created) = try await storage(missing: Self.readerGone) {
             try await store.upsertMilestone(
                 readerID: reader.id, contentID: request.contentID, status: Int(request.status.rawValue),
                 score: Double(request.score), attributesJSON: json
@@ -200,7 +202,7 @@ public final class ReaderService: Sendable {
         var validation = Validation()
         validation.text(request.body, "body", 1...4_096)
         try validation.check()
-        let message = try await storage { try await store.sendMessage(readerID: reader.id, consultantID: 0, direction: 1, body: request.body) }
+        let message = try await storage(missing: Self.readerGone) { try await store.sendMessage(readerID: reader.id, consultantID: 0, direction: 1, body: request.body) }
         return SendMessageResponse.with { $0.message = Self.message(message) }
     }
 
@@ -227,7 +229,7 @@ public final class ReaderService: Sendable {
         validation.require(request.messageIDs.count <= 1_000, "message_ids", "at most 1,000 ids, got \(request.messageIDs.count)")
         validation.require(request.upToMessageID >= 0, "up_to_message_id", "must not be negative")
         try validation.check()
-        let marked = try await storage {
+        let marked = try await storage(missing: Self.readerGone) {
             try await store.markMessagesRead(readerID: reader.id, ids: request.messageIDs, upToID: request.upToMessageID)
         }
         return MarkMessagesReadResponse.with { $0.marked = UInt32(clamping: marked) }

@@ -22,10 +22,13 @@ extension StorageError {
 }
 
 /// Runs a store call, converting its `StorageError` to the RPC status once, here.
-func storage<T>(_ body: () async throws -> T) async throws -> T {
+/// - Parameter missing: what NOT_FOUND says, when the caller knows which row the call
+///   refers to (a reader's own calls: the reader, deleted while the call ran).
+func storage<T>(missing: String? = nil, _ body: () async throws -> T) async throws -> T {
     do {
         return try await body()
     } catch let error as StorageError {
+        if error.code == .notFound, let missing { throw RPCError(.notFound, missing) }
         throw error.rpcError
     }
 }

@@ -224,6 +224,28 @@ struct ReaderServiceTests {
         }
     }
 
+    @Test("a reader's write that reaches the store after the reader was deleted is NOT_FOUND saying so")
+    func writesAfterDeletion() async throws {
+        try await withTestServer { server in
+            // Authorized as the reader, then the reader is deleted before the write runs:
+            // the race between a call and DeleteReader, without its timing.
+            let reader = try await server.store.createReader(NewReader(email: "gone@example.org", displayName: "Gone", passwordHash: "-"))
+            _ = try await server.store.deleteReader(id: reader.id)
+            let service = server.services.readers
+            let writes: [(String, () async throws -> Void)] = [
+                ("AppendEvents", { _ = try await service.appendEvents(.with { $0.events = [event(1)] }, reader) }),
+                ("UpsertMilestone", { _ = try await service.upsertMilestone(.with { $0.contentID = "b"; $0.status = .started }, reader) }),
+                ("SendMessage", { _ = try await service.sendMessage(.with { $0.body = "hello" }, reader) }),
+                ("GetMyState", { _ = try await service.getMyState(reader) }),
+            ]
+            for (name, write) in writes {
+                let error = await status(write)
+                #expect(error?.code == .notFound, "\(name)")
+                #expect(error?.message == ReaderService.readerGone, "\(name): \(error?.message ?? "no error")")
+            }
+        }
+    }
+
     @Test("callers that are not readers are refused")
     func onlyReaders() async throws {
         try await withAuthServer { auth, store, _ in
