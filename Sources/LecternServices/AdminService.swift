@@ -107,6 +107,21 @@ public final class AdminService: Sendable {
         }
     }
 
+    /// The file a backup or an archive is written to, its directory resolved as the kernel
+    /// resolves it, and for an admin by token checked again once resolved: `sub/..` and
+    /// symbolic links in the directory part lead nowhere but where they point.
+    private func destination(_ path: String, field: String, byOwner: Bool) throws -> String {
+        try checkDestination(path, field: field, byOwner: byOwner)
+        let resolved: String
+        do {
+            resolved = try resolvedFilePath(path)
+        } catch {
+            throw RPCError(.invalidArgument, "\(field): \(error.message)")
+        }
+        try checkDestination(resolved, field: field, byOwner: byOwner)
+        return resolved
+    }
+
     private static func resolved(_ path: String) -> String {
         URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
     }
@@ -232,9 +247,9 @@ public final class AdminService: Sendable {
         validation.line(request.destinationPath, "destination_path", 1...4_096)
         try validation.check()
         let byOwner = try await authorize(context, action: "Backup", detail: "to=\(request.destinationPath)")
-        try checkDestination(request.destinationPath, field: "destination_path", byOwner: byOwner)
+        let path = try destination(request.destinationPath, field: "destination_path", byOwner: byOwner)
         do {
-            for try await step in store.backup(to: request.destinationPath, pagesPerStep: request.pagesPerStep == 0 ? 256 : Int(request.pagesPerStep)) {
+            for try await step in store.backup(to: path, pagesPerStep: request.pagesPerStep == 0 ? 256 : Int(request.pagesPerStep)) {
                 try await writer.write(BackupProgress.with {
                     $0.pagesTotal = UInt64(step.pagesTotal)
                     $0.pagesCopied = UInt64(step.pagesCopied)
@@ -243,7 +258,11 @@ public final class AdminService: Sendable {
                 })
             }
         } catch let error as StorageError {
-            throw error.code == .invalidArgument ? RPCError(.alreadyExists, "destination_path: \(error.message)") : error.rpcError
+            switch error.code {
+            case .conflict: throw RPCError(.alreadyExists, "destination_path: \(error.message)")
+            case .invalidArgument: throw RPCError(.invalidArgument, "destination_path: \(error.message)")
+            default: throw error.rpcError
+            }
         }
     }
 
@@ -324,13 +343,15 @@ public final class AdminService: Sendable {
         validation.line(request.archivePath, "archive_path", 1...4_096)
         try validation.check()
         let byOwner = try await authorize(context, action: "ArchiveEvents", detail: "before_ms=\(request.beforeMs) to=\(request.archivePath)")
-        try checkDestination(request.archivePath, field: "archive_path", byOwner: byOwner)
+        let path = try destination(request.archivePath, field: "archive_path", byOwner: byOwner)
         do {
-            let moved = try await store.archiveEvents(beforeMs: request.beforeMs, to: request.archivePath)
+            let moved = try await store.archiveEvents(beforeMs: request.beforeMs, to: path)
             return ArchiveEventsResponse.with { $0.eventsArchived = UInt64(moved) }
         } catch let error as StorageError where error.code == .sqlite {
             // The archive file could not be attached or written as a Lectern archive.
             throw RPCError(.failedPrecondition, "archive_path: \(error.message)")
+        } catch let error as StorageError where error.code == .invalidArgument {
+            throw RPCError(.invalidArgument, "archive_path: \(error.message)")
         } catch let error as StorageError {
             throw error.rpcError
         }

@@ -38,15 +38,16 @@ extension SQLiteStore {
         configuration: StoreConfiguration, to path: String, pagesPerStep: Int,
         progress: (BackupStep) -> Bool
     ) throws {
+        let path = try resolvedFilePath(path)
         guard !FileManager.default.fileExists(atPath: path) else {
-            throw StorageError(.invalidArgument, "the backup destination \(path) already exists")
+            throw StorageError(.conflict, "the backup destination \(path) already exists")
         }
         let partial = "\(path).\(UUID().uuidString.prefix(8)).partial"
         // After the link below this only removes the second name of the finished copy.
         defer { try? FileManager.default.removeItem(atPath: partial) }
         let (pages, pageSize) = try copy(configuration, to: partial, pagesPerStep: pagesPerStep, progress: progress)
         guard link(partial, path) == 0 else {
-            if errno == EEXIST { throw StorageError(.invalidArgument, "the backup destination \(path) already exists") }
+            if errno == EEXIST { throw StorageError(.conflict, "the backup destination \(path) already exists") }
             throw StorageError(.ioFailure, "cannot name the backup \(path): \(String(cString: strerror(errno)))")
         }
         syncDirectory(of: path)
@@ -63,7 +64,12 @@ extension SQLiteStore {
         defer { try? source.execute("COMMIT") }
         // The first read fixes the snapshot the whole backup copies.
         try source.execute("SELECT count(*) FROM sqlite_schema")
-        let destination = try Connection(path: path, readOnly: false)
+        let destination: Connection
+        do {
+            destination = try Connection(path: path, readOnly: false)
+        } catch {
+            throw StorageError(.invalidArgument, "cannot create \(path): \(error.message)")
+        }
         guard let backup = sqlite3_backup_init(destination.handle, "main", source.handle, "main") else {
             throw StorageError.sqlite(sqlite3_errcode(destination.handle), destination.handle, "backup")
         }

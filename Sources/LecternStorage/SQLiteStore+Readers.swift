@@ -123,6 +123,7 @@ extension SQLiteStore {
 
     public func archiveEvents(beforeMs: Int64, to path: String) async throws -> Int {
         let chunk = 5_000
+        let path = try resolvedFilePath(path)
         try Self.checkArchivePath(path, database: configuration.path)
         try await writer.exclusive { connection in
             try connection.run(SQL.attachArchive, .text(path))
@@ -165,20 +166,19 @@ extension SQLiteStore {
     }
 
     /// Refuses, before it is attached, a path that is this database by any name, its WAL or
-    /// shared-memory file (an empty WAL would be taken for a new database and written), or
-    /// any other Lectern database. A new file, an archive, or a file SQLite refuses are left
-    /// to the attach.
+    /// shared-memory file (an empty WAL would be taken for a new database and written), any
+    /// other Lectern database, or anything but a regular file (a directory, a device, a
+    /// FIFO, which opening for reading would wait on). A new file, an archive, or a file
+    /// SQLite refuses are left to the attach.
     static func checkArchivePath(_ path: String, database: String) throws(StorageError) {
         guard let target = FileIdentity(path: path) else { return }
         if [database, database + "-wal", database + "-shm"].contains(where: { FileIdentity(path: $0) == target }) {
-            throw StorageError(.invalidArgument, "archive_path: \(path) is the server's own database")
+            throw StorageError(.invalidArgument, "\(path) is the server's own database")
         }
-        guard let file = FileHandle(forReadingAtPath: path) else { return }
-        defer { try? file.close() }
-        let header = [UInt8](file.readData(ofLength: 72))
+        guard let header = try regularFilePrefix(path, count: 72) else { return }
         if header.count == 72, header.starts(with: Array("SQLite format 3\0".utf8)),
            header[68..<72].reduce(0, { $0 << 8 | Int64($1) }) == Migrator.applicationID {
-            throw StorageError(.invalidArgument, "archive_path: \(path) is a Lectern database, not an archive")
+            throw StorageError(.invalidArgument, "\(path) is a Lectern database, not an archive")
         }
     }
 }

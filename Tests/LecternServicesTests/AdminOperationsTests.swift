@@ -237,6 +237,39 @@ struct AdminOperationsTests {
         }
     }
 
+    @Test("Backup and ArchiveEvents to where no file can be made are INVALID_ARGUMENT naming the field, leave nothing behind, and the server serves on")
+    func destinationsThatAreNotFiles() async throws {
+        try await withTestServer { server in
+            let admin = AdminClient(server.client)
+            let (_, adaID, cut) = try await adaWithSevenEvents(server)
+            let directory = NSTemporaryDirectory() + "dest-\(UUID().uuidString)"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let fifo = directory + "/fifo"
+            #expect(mkfifo(fifo, 0o600) == 0)
+            func error(_ body: () async throws -> Void) async -> RPCError? {
+                do { try await body(); return nil } catch { return error as? RPCError ?? RPCError(.unknown, "\(error)") }
+            }
+            // A directory that does not exist (SQLite would drop "missing/.." and write beside it),
+            // a file's path as a directory, and the root.
+            for path in [directory + "/missing/../copy.db", "/nonexistent-\(UUID().uuidString)/copy.db", fifo + "/copy.db", "/"] {
+                let backup = await error { for try await _ in try await admin.backup(.with { $0.destinationPath = path }) {} }
+                #expect(backup?.code == .invalidArgument && backup?.message.hasPrefix("destination_path: ") == true, "\(path): \(String(describing: backup))")
+                let archive = await error { _ = try await admin.archiveEvents(.with { $0.beforeMs = cut; $0.archivePath = path }) }
+                #expect(archive?.code == .invalidArgument && archive?.message.hasPrefix("archive_path: ") == true, "\(path): \(String(describing: archive))")
+            }
+            // Not regular files: reading a directory's header trapped in Foundation and took
+            // the server down; opening a FIFO to read it would wait for a writer.
+            for path in [directory, fifo, "/dev/null"] {
+                let archive = await error { _ = try await admin.archiveEvents(.with { $0.beforeMs = cut; $0.archivePath = path }) }
+                #expect(archive?.code == .invalidArgument && archive?.message.contains("not a regular file") == true, "\(path): \(String(describing: archive))")
+            }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["fifo"])
+            #expect(try await HealthClient(server.client).check().status == .serving)
+            #expect(try await server.store.events(readerID: adaID, beforeID: nil, limit: 100, sinceMs: 0, untilMs: 0, types: []).count == 7)
+        }
+    }
+
     /// The sequences in the archive file's events table, by id.
     private func inspectArchive(_ path: String) throws -> [Int64] {
         let output = NSTemporaryDirectory() + "archive-read-\(UUID().uuidString).txt"

@@ -66,6 +66,10 @@ struct AdminServiceTests {
         let allowed = "/tmp/lf-\(UUID().uuidString.prefix(8))", elsewhere = "/tmp/lf-\(UUID().uuidString.prefix(8))"
         for directory in [allowed, elsewhere] { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         try FileManager.default.createSymbolicLink(atPath: allowed + "/out", withDestinationPath: elsewhere)
+        // A link to a directory below the other one: "hop/.." is `elsewhere` to the kernel
+        // (and to SQLite), `allowed` to a lexical check.
+        try FileManager.default.createDirectory(atPath: elsewhere + "/below", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: allowed + "/hop", withDestinationPath: elsewhere + "/below")
         // A link left in the directory to a file that does not exist yet, outside it.
         try FileManager.default.createSymbolicLink(atPath: allowed + "/dangling.db", withDestinationPath: elsewhere + "/through-link.db")
         defer { for directory in [allowed, elsewhere] { try? FileManager.default.removeItem(atPath: directory) } }
@@ -92,6 +96,9 @@ struct AdminServiceTests {
             #expect(!FileManager.default.fileExists(atPath: elsewhere + "/nul.db"))
             #expect(await status { _ = try await admin.archiveEvents(.with { $0.beforeMs = 1; $0.archivePath = elsewhere + "/archive.db" }, options: token) } == .permissionDenied)
             #expect(!FileManager.default.fileExists(atPath: elsewhere + "/copy.db") && !FileManager.default.fileExists(atPath: elsewhere + "/archive.db"))
+            #expect(await backup(allowed + "/hop/../escape.db", token) == .permissionDenied)
+            #expect(await status { _ = try await admin.archiveEvents(.with { $0.beforeMs = 1; $0.archivePath = allowed + "/hop/../escape.db" }, options: token) } == .permissionDenied)
+            #expect(!FileManager.default.fileExists(atPath: elsewhere + "/escape.db"))
             #expect(await backup(allowed + "/dangling.db", token) == .permissionDenied)
             #expect(await status { _ = try await admin.archiveEvents(.with { $0.beforeMs = 1; $0.archivePath = allowed + "/dangling.db" }, options: token) } == .permissionDenied)
             #expect(!FileManager.default.fileExists(atPath: elsewhere + "/through-link.db"))

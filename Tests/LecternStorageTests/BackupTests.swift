@@ -89,7 +89,7 @@ struct BackupTests {
                 for try await _ in store.backup(to: destination, pagesPerStep: 10) {}
                 Issue.record("the backup overwrote a file")
             } catch let error as StorageError {
-                #expect(error.code == .invalidArgument)
+                #expect(error.code == .conflict)
             }
             #expect(try String(contentsOfFile: destination, encoding: .utf8) == "keep me")
         }
@@ -143,7 +143,7 @@ struct BackupTests {
                 }
                 Issue.record("the backup replaced a file made during the copy")
             } catch let error as StorageError {
-                #expect(error.code == .invalidArgument && error.message.contains("already exists"))
+                #expect(error.code == .conflict && error.message.contains("already exists"))
             }
             #expect(emptyWhileCopying)
             #expect(try String(contentsOfFile: destination, encoding: .utf8) == "theirs")

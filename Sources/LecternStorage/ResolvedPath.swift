@@ -1,0 +1,53 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The file `path` names, with its directory resolved as the kernel resolves it
+/// (`realpath`): no `.`, `..` or symbolic link is left in the directory part.
+///
+/// A backup or an archive is a file SQLite creates, and SQLite resolves such a path its own
+/// way: it drops `sub/..` even when `sub` does not exist, and takes `..` after a symbolic
+/// link lexically. Checks made on the path as given, and the calls after it (`link`,
+/// `unlink`), would then name another file than the one SQLite wrote.
+/// - Throws: `invalidArgument` when the path names no file, or its directory does not
+///   exist or is not a directory.
+public func resolvedFilePath(_ path: String) throws(StorageError) -> String {
+    guard path.hasPrefix("/"), let slash = path.lastIndex(of: "/") else {
+        throw StorageError(.invalidArgument, "\(path) is not an absolute path")
+    }
+    let name = path[path.index(after: slash)...]
+    guard !name.isEmpty, name != ".", name != ".." else {
+        throw StorageError(.invalidArgument, "\(path) does not name a file")
+    }
+    let directory = slash == path.startIndex ? "/" : String(path[..<slash])
+    guard let resolved = realpath(directory, nil) else {
+        throw StorageError(.invalidArgument, "the directory \(directory) cannot be used: \(String(cString: strerror(errno)))")
+    }
+    defer { free(resolved) }
+    let base = String(cString: resolved)
+    var status = stat()
+    guard stat(base, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
+        throw StorageError(.invalidArgument, "\(directory) is not a directory")
+    }
+    return (base == "/" ? "" : base) + "/" + name
+}
+
+/// The first `count` bytes of the file at `path` (fewer when it is shorter); nil when it
+/// cannot be opened. Opening does not wait, as a plain open of a FIFO would.
+/// - Throws: `invalidArgument` when `path` is not a regular file (a directory, a device).
+func regularFilePrefix(_ path: String, count: Int) throws(StorageError) -> [UInt8]? {
+    let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+        throw StorageError(.invalidArgument, "\(path) is not a regular file")
+    }
+    var bytes = [UInt8](repeating: 0, count: count)
+    let read = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, count, 0) }
+    return Array(bytes.prefix(max(0, read)))
+}
