@@ -23,6 +23,22 @@ struct JSONLogHandler: LogHandler {
             fields.append((key, "\(value)"))
         }
         let line = "{" + fields.map { "\(ProtoJSON.quoted($0)):\(ProtoJSON.quoted($1))" }.joined(separator: ",") + "}\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        Self.writeToStandardError(Array(line.utf8))
+    }
+
+    /// Writes with write(2), giving up on an error: a log reader that went away (EPIPE, as
+    /// SIGPIPE is ignored) loses the lines and the server serves on. `FileHandle.write`
+    /// traps on any error.
+    static func writeToStandardError(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            var offset = 0
+            while offset < raw.count {
+                let written = write(STDERR_FILENO, base + offset, raw.count - offset)
+                if written < 0 && errno == EINTR { continue }
+                guard written > 0 else { return }
+                offset += written
+            }
+        }
     }
 }
