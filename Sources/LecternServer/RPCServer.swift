@@ -92,7 +92,10 @@ public final class RPCServer: Sendable {
         }
         state.withLock { $0.serverChannel = serverChannel.channel }
         logger.info("listening", metadata: ["socket": "\(configuration.socketPath)"])
-        defer { unlink(configuration.socketPath) }
+        defer {
+            // Only a socket: whatever else is at the path now was put there by someone else.
+            if Self.isSocket(configuration.socketPath) { unlink(configuration.socketPath) }
+        }
         try await withTaskCancellationHandler {
             try await serverChannel.executeThenClose { inbound in
                 try await withThrowingDiscardingTaskGroup { tasks in
@@ -214,11 +217,16 @@ public final class RPCServer: Sendable {
         await served?.cancelledCallsEnded()
     }
 
-    /// Refuses to start when a live server answers on the path; removes a stale socket file
-    /// left by a process that died.
+    /// Refuses to start when a live server answers on the path, or when something other
+    /// than a socket is there (`--socket lectern.db` must not delete the database); removes
+    /// a stale socket file left by a process that died.
     private func prepareSocketPath() async throws {
         let path = configuration.socketPath
-        guard FileManager.default.fileExists(atPath: path) else { return }
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return }
+        guard status.st_mode & S_IFMT == S_IFSOCK else {
+            throw RPCServerError("cannot listen on \(path): it exists and is not a socket; it was left as it is")
+        }
         let live: Bool
         do {
             let channel = try await ClientBootstrap(group: group)
@@ -234,6 +242,12 @@ public final class RPCServer: Sendable {
         guard unlink(path) == 0 || errno == ENOENT else {
             throw RPCServerError("cannot remove the stale socket file \(path): errno \(errno)")
         }
+    }
+
+    /// Whether `path` is a socket (not a symbolic link to one).
+    private static func isSocket(_ path: String) -> Bool {
+        var status = stat()
+        return lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFSOCK
     }
 
     /// `SO_PEERCRED` of an accepted Unix socket; unknown (uid 2^32-1) if it cannot be read.

@@ -255,4 +255,22 @@ struct ServerLifecycleTests {
         await server.shutdown()
         try await running.value
     }
+
+    @Test("a file at the socket path that is not a socket is refused and kept: --socket naming the database must not delete it")
+    func notASocket() async throws {
+        let directory = "/tmp/lt-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/lectern.db"
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("the readers' data".utf8)))
+        let server = RPCServer(configuration: RPCServerConfiguration(socketPath: path), router: RPCRouter(), logger: Logger(label: "test"))
+        await #expect(throws: RPCServerError.self) { try await server.run() }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "the readers' data")
+        // Nor a symbolic link, even to a socket.
+        let link = directory + "/link.sock"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
+        let other = RPCServer(configuration: RPCServerConfiguration(socketPath: link), router: RPCRouter(), logger: Logger(label: "test"))
+        await #expect(throws: RPCServerError.self) { try await other.run() }
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == path)
+    }
 }
