@@ -75,6 +75,7 @@ extension Lectern {
 
         func run() async throws {
             guard (1...1_000).contains(batch) else { throw ValidationError("--batch must be from 1 to 1,000") }
+            guard firstSequence >= 1 else { throw ValidationError("--first-sequence must be 1 or more") }
             var options = try connection.authorized()
             options.timeout = nil
             guard let text = file == "-" ? String(data: FileHandle.standardInput.readDataToEndOfFile(), encoding: .utf8)
@@ -82,9 +83,11 @@ extension Lectern {
             var events: [EventInput] = []
             for line in text.split(separator: "\n") where !line.trimmingCharacters(in: .whitespaces).isEmpty {
                 let words = line.split(whereSeparator: \.isWhitespace).map(String.init)
+                let (sequence, overflow) = firstSequence.addingReportingOverflow(UInt64(events.count))
+                guard !overflow else { throw ValidationError("--first-sequence \(firstSequence): the sequence numbers of \(file) would pass 2^64-1") }
                 events.append(EventInput.with {
                     $0.clientSessionID = session
-                    $0.sequence = firstSequence + UInt64(events.count)
+                    $0.sequence = sequence
                     $0.type = words[0]
                     $0.occurredAtMs = now()
                     if words.count > 1 { $0.contentID = words[1] }

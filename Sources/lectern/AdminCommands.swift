@@ -141,10 +141,15 @@ extension Lectern.Admin {
         static let configuration = CommandConfiguration(abstract: "Move events received before a time into an archive database file.")
         @OptionGroup var connection: Lectern.Connection
         @Option(help: "Events received more than this many days ago move.") var olderThanDays: Int
-        @Argument(help: "Absolute path of the archive file (created or appended to).") var path: String
+        @Argument(help: "Path of the archive file, created or appended to (a relative one from this directory).") var path: String
+
+        func validate() throws {
+            guard (0...36_500).contains(olderThanDays) else { throw ValidationError("--older-than-days must be from 0 to 36,500, got \(olderThanDays)") }
+        }
 
         func run() async throws {
             let before = now() - Int64(olderThanDays) * 86_400_000
+            let path = Lectern.absolute(path)
             let response = try await call {
                 try await AdminClient(connection.client()).archiveEvents(.with { $0.beforeMs = before; $0.archivePath = path }, options: Lectern.Admin.options(connection))
             }

@@ -31,6 +31,12 @@ struct Lectern: AsyncParsableCommand {
 
         var options: CallOptions { CallOptions(timeout: .milliseconds(Int64(timeoutSeconds * 1000))) }
 
+        func validate() throws {
+            guard timeoutSeconds > 0, timeoutSeconds <= 86_400 else {
+                throw ValidationError("--timeout-seconds must be more than 0 and at most 86,400, got \(timeoutSeconds)")
+            }
+        }
+
         func client() -> RPCClient {
             var backoff = RPCClient.Backoff()
             backoff.attempts = 2
@@ -236,11 +242,11 @@ extension Lectern {
             static let configuration = CommandConfiguration(abstract: "Copy the database to a new file while it keeps serving, with a progress bar.")
 
             @OptionGroup var connection: Connection
-            @Argument(help: "Absolute path of the backup file to create.") var destination: String
+            @Argument(help: "Path of the backup file to create (a relative one from this directory).") var destination: String
 
             func run() async throws {
                 let options = (try? connection.authorized()) ?? CallOptions()
-                let request = BackupRequest.with { $0.destinationPath = destination }
+                let request = BackupRequest.with { $0.destinationPath = Lectern.absolute(destination) }
                 try await call {
                     for try await step in try await AdminClient(connection.client()).backup(request, options: options) {
                         let fraction = step.pagesTotal == 0 ? 1 : Double(step.pagesCopied) / Double(step.pagesTotal)
@@ -255,6 +261,14 @@ extension Lectern {
                 }
             }
         }
+    }
+}
+
+extension Lectern {
+    /// `path` from this directory when it is relative: the server resolves nothing against
+    /// the directory `lectern` runs in.
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
     }
 }
 
