@@ -75,6 +75,14 @@ struct Lecternd: AsyncParsableCommand {
         guard !socket.isEmpty else { throw ValidationError("--socket must name a path") }
         // An in-memory database would be one per connection, and lost at exit.
         guard !database.isEmpty, database != ":memory:" else { throw ValidationError("--database must name a file") }
+        // Another database's WAL, shared-memory or journal file is not a database: SQLite
+        // would take an empty WAL (after a checkpoint) for a new one and write into it.
+        for suffix in ["-wal", "-shm", "-journal"] where database.hasSuffix(suffix) {
+            let main = String(database.dropLast(suffix.count))
+            if FileManager.default.fileExists(atPath: main) {
+                throw ValidationError("--database \(database) is the \(suffix.dropFirst()) file of the database \(main), not a database")
+            }
+        }
         try check(readConnections, "read-connections", 1...64)
         try check(maxFrameBytes, "max-frame-bytes", 1_024...(1 << 30))
         try check(maxCallsPerConnection, "max-calls-per-connection", 1...1_000_000)
