@@ -21,7 +21,7 @@ public final class ConsultantService: Sendable {
         self.presence = presence
         self.feed = feed
         dashboardCounts = DashboardCountsCache(store: store)
-        pageTokens = PageTokens(key: try await store.secret(named: "page-tokens", make: PageTokens.newKey))
+        pageTokens = try PageTokens(key: try await store.secret(named: "page-tokens", make: PageTokens.newKey))
     }
 
     func nowMs() -> Int64 { authenticator.nowMs() }

@@ -1,6 +1,7 @@
 import CSodium
 import Glibc
 import LecternProtocol
+import LecternStorage
 
 /// Opaque page tokens: a position in a list, bound to one caller and one kind of list,
 /// signed with HMAC-SHA-512-256 (`crypto_auth`) under a key the store keeps. A token that
@@ -20,8 +21,11 @@ struct PageTokens: Sendable {
 
     let key: [UInt8]
 
-    init(key: [UInt8]) {
-        precondition(key.count == Int(crypto_auth_keybytes()), "a page-token key is \(crypto_auth_keybytes()) bytes")
+    /// - Throws: when `key` is not a key's length (a database whose secret was changed by hand).
+    init(key: [UInt8]) throws {
+        guard key.count == Int(crypto_auth_keybytes()) else {
+            throw StorageError(.incompatibleSchema, "the page-token key in server_secrets is \(key.count) bytes, not \(crypto_auth_keybytes()): the database was changed outside Lectern")
+        }
         self.key = key
     }
 

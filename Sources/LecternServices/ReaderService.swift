@@ -22,7 +22,7 @@ public final class ReaderService: Sendable {
         self.authenticator = authenticator
         self.presence = presence
         nowMs = authenticator.nowMs
-        pageTokens = PageTokens(key: try await store.secret(named: "page-tokens", make: PageTokens.newKey))
+        pageTokens = try PageTokens(key: try await store.secret(named: "page-tokens", make: PageTokens.newKey))
     }
 
     public func register(on router: inout RPCRouter) {

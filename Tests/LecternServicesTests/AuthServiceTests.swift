@@ -257,3 +257,23 @@ struct AuthServiceTests {
         }
     }
 }
+
+@Suite("Server secrets")
+struct ServerSecretsTests {
+    @Test("a page-token key of the wrong length (the database changed by hand) fails the start with an error, not a crash")
+    func wrongKeyLength() async throws {
+        let directory = "/tmp/la-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try await SQLiteStore.open(StoreConfiguration(path: directory + "/db"))
+        // The key the services would make, stored short, as a hand edit would leave it.
+        _ = try await store.secret(named: "page-tokens") { [1, 2, 3] }
+        do {
+            _ = try await Services(store: store, configuration: Services.Configuration(), logger: Logger(label: "test"))
+            Issue.record("the services started with a 3-byte page-token key")
+        } catch let error as StorageError {
+            #expect(error.message.contains("page-token key") && error.message.contains("3 bytes"))
+        }
+        await store.close()
+    }
+}
