@@ -2,6 +2,7 @@ import Foundation
 import LecternProtocol
 import LecternServer
 import LecternStorage
+import Synchronization
 
 /// `lectern.v1.AdminService`, for a consultant with the admin role or the owner of the
 /// socket (same uid as the server, no token): so the first admin can be made on a fresh
@@ -15,6 +16,8 @@ public final class AdminService: Sendable {
     private let startedAtMs: Int64
     /// Where an admin by token may write files (`Services.Configuration.adminFileDirectory`).
     private let fileDirectory: String?
+    /// Whether an ArchiveEvents runs: the archive is attached under one name, so one at a time.
+    private let archiving = Atomic<Bool>(false)
 
     public init(
         store: any Store, authenticator: Authenticator, presence: Presence, feed: LiveFeed, passwordStrength: Credentials.Strength = .interactive,
@@ -344,6 +347,10 @@ public final class AdminService: Sendable {
         try validation.check()
         let byOwner = try await authorize(context, action: "ArchiveEvents", detail: "before_ms=\(request.beforeMs) to=\(request.archivePath)")
         let path = try destination(request.archivePath, field: "archive_path", byOwner: byOwner)
+        guard !archiving.exchange(true, ordering: .acquiringAndReleasing) else {
+            throw RPCError(.aborted, "another ArchiveEvents is running: call again when it has ended")
+        }
+        defer { archiving.store(false, ordering: .releasing) }
         do {
             let moved = try await store.archiveEvents(beforeMs: request.beforeMs, to: path)
             return ArchiveEventsResponse.with { $0.eventsArchived = UInt64(moved) }

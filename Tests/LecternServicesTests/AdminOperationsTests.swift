@@ -270,6 +270,43 @@ struct AdminOperationsTests {
         }
     }
 
+    @Test("two ArchiveEvents at once: the second is ABORTED (call again), and every event is archived once")
+    func oneArchiveAtATime() async throws {
+        try await withTestServer { server in
+            let admin = AdminClient(server.client)
+            let (ada, _) = try await reader(server, "ada")
+            for batch in 0..<20 {
+                let first = UInt64(batch * 1_000 + 1)
+                _ = try await ReaderClient(server.client).appendEvents(Self.events(first...(first + 999)), options: .bearer(ada))
+            }
+            let cut = Int64(Date().timeIntervalSince1970 * 1000) + 1
+            let directory = NSTemporaryDirectory() + "two-\(UUID().uuidString)"
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let outcomes = await withTaskGroup(of: Result<UInt64, any Error>.self) { group in
+                for name in ["a", "b"] {
+                    group.addTask {
+                        do {
+                            return .success(try await admin.archiveEvents(.with { $0.beforeMs = cut; $0.archivePath = directory + "/\(name).db" }).eventsArchived)
+                        } catch {
+                            return .failure(error)
+                        }
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            let moved = outcomes.compactMap { try? $0.get() }
+            let refused = outcomes.compactMap { outcome -> RPCError? in
+                if case .failure(let error) = outcome { return error as? RPCError }
+                return nil
+            }
+            // Both may succeed if the first ended before the second began; nothing else may happen.
+            #expect(moved.reduce(0, +) == 20_000)
+            #expect(moved.count + refused.count == 2)
+            #expect(refused.allSatisfy { $0.code == .aborted && $0.message.contains("another ArchiveEvents is running") }, "\(refused)")
+        }
+    }
+
     /// The sequences in the archive file's events table, by id.
     private func inspectArchive(_ path: String) throws -> [Int64] {
         let output = NSTemporaryDirectory() + "archive-read-\(UUID().uuidString).txt"
