@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Foundation
 
 /// The file `path` names, with its directory resolved as the kernel resolves it
 /// (`realpath`): no `.`, `..` or symbolic link is left in the directory part.
@@ -50,4 +44,12 @@ func regularFilePrefix(_ path: String, count: Int) throws(StorageError) -> [UInt
     var bytes = [UInt8](repeating: 0, count: count)
     let read = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, count, 0) }
     return Array(bytes.prefix(max(0, read)))
+}
+
+/// Whether `path` (resolved) is where SQLite looks for `database`'s rollback journal. A
+/// backup or an archive there is taken for a hot journal the next time the database is
+/// opened (before SQLite sees that the database is in WAL mode), found invalid, and deleted.
+func isRollbackJournal(_ path: String, of database: String) -> Bool {
+    let absolute = database.hasPrefix("/") ? database : FileManager.default.currentDirectoryPath + "/" + database
+    return (try? resolvedFilePath(absolute + "-journal")) == path
 }

@@ -39,6 +39,9 @@ extension SQLiteStore {
         progress: (BackupStep) -> Bool
     ) throws {
         let path = try resolvedFilePath(path)
+        guard !isRollbackJournal(path, of: configuration.path) else {
+            throw StorageError(.invalidArgument, "\(path) is where SQLite looks for the database's rollback journal: it would delete the file at the next start")
+        }
         guard !FileManager.default.fileExists(atPath: path) else {
             throw StorageError(.conflict, "the backup destination \(path) already exists")
         }

@@ -166,11 +166,15 @@ extension SQLiteStore {
     }
 
     /// Refuses, before it is attached, a path that is this database by any name, its WAL or
-    /// shared-memory file (an empty WAL would be taken for a new database and written), any
+    /// shared-memory file (an empty WAL would be taken for a new database and written), the
+    /// name of its rollback journal (`isRollbackJournal`), any
     /// other Lectern database, or anything but a regular file (a directory, a device, a
     /// FIFO, which opening for reading would wait on). A new file, an archive, or a file
     /// SQLite refuses are left to the attach.
     static func checkArchivePath(_ path: String, database: String) throws(StorageError) {
+        if isRollbackJournal(path, of: database) {
+            throw StorageError(.invalidArgument, "\(path) is where SQLite looks for the database's rollback journal: it would delete the file at the next start")
+        }
         guard let target = FileIdentity(path: path) else { return }
         if [database, database + "-wal", database + "-shm"].contains(where: { FileIdentity(path: $0) == target }) {
             throw StorageError(.invalidArgument, "\(path) is the server's own database")

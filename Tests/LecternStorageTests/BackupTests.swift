@@ -95,6 +95,26 @@ struct BackupTests {
         }
     }
 
+    @Test("a backup or an archive named as the database's rollback journal is refused: SQLite would delete it at the next start")
+    func rollbackJournalName() async throws {
+        try await withTemporaryStore { store, _ in
+            let journal = store.configuration.path + "-journal"
+            do {
+                for try await _ in store.backup(to: journal, pagesPerStep: 10) {}
+                Issue.record("a backup was written where SQLite looks for a hot journal")
+            } catch let error as StorageError {
+                #expect(error.code == .invalidArgument && error.message.contains("rollback journal"))
+            }
+            do {
+                _ = try await store.archiveEvents(beforeMs: 1, to: journal)
+                Issue.record("an archive was written where SQLite looks for a hot journal")
+            } catch let error as StorageError {
+                #expect(error.code == .invalidArgument && error.message.contains("rollback journal"))
+            }
+            #expect(!FileManager.default.fileExists(atPath: journal))
+        }
+    }
+
     /// 2,000 events of one reader: a copy of many 4-page steps.
     private func seedTwoThousandEvents(_ store: SQLiteStore) async throws {
         let reader = try await store.makeReader()
