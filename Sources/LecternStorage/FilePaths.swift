@@ -1,5 +1,8 @@
 import Foundation
 
+// Files the server is asked to write beside its database (backups, archives): where they
+// really are, and which of them SQLite itself would touch.
+
 /// The file `path` names, with its directory resolved as the kernel resolves it
 /// (`realpath`): no `.`, `..` or symbolic link is left in the directory part.
 ///
