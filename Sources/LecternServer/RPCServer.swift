@@ -94,7 +94,7 @@ public final class RPCServer: Sendable {
         logger.info("listening", metadata: ["socket": "\(configuration.socketPath)"])
         defer {
             // Only a socket: whatever else is at the path now was put there by someone else.
-            if Self.isSocket(configuration.socketPath) { unlink(configuration.socketPath) }
+            if Self.fileType(configuration.socketPath) == S_IFSOCK { unlink(configuration.socketPath) }
         }
         try await withTaskCancellationHandler {
             try await serverChannel.executeThenClose { inbound in
@@ -222,9 +222,8 @@ public final class RPCServer: Sendable {
     /// a stale socket file left by a process that died.
     private func prepareSocketPath() async throws {
         let path = configuration.socketPath
-        var status = stat()
-        guard lstat(path, &status) == 0 else { return }
-        guard status.st_mode & S_IFMT == S_IFSOCK else {
+        guard let type = Self.fileType(path) else { return }
+        guard type == S_IFSOCK else {
             throw RPCServerError("cannot listen on \(path): it exists and is not a socket; it was left as it is")
         }
         let live: Bool
@@ -244,10 +243,11 @@ public final class RPCServer: Sendable {
         }
     }
 
-    /// Whether `path` is a socket (not a symbolic link to one).
-    private static func isSocket(_ path: String) -> Bool {
+    /// The type of the file at `path` (`S_IFSOCK`, `S_IFLNK`, …), not following a symbolic
+    /// link; nil when there is none.
+    private static func fileType(_ path: String) -> mode_t? {
         var status = stat()
-        return lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFSOCK
+        return lstat(path, &status) == 0 ? status.st_mode & S_IFMT : nil
     }
 
     /// `SO_PEERCRED` of an accepted Unix socket; unknown (uid 2^32-1) if it cannot be read.

@@ -49,6 +49,10 @@ func regularFilePrefix(_ path: String, count: Int) throws(StorageError) -> [UInt
     return Array(bytes.prefix(max(0, read)))
 }
 
+/// The suffixes of the files SQLite keeps beside a database: its WAL, the WAL's shared
+/// memory, and the rollback journal it looks for (before it sees WAL mode).
+public let sqliteSideFileSuffixes = ["-wal", "-shm", "-journal"]
+
 /// Whether `path` (resolved) is where SQLite looks for `database`'s rollback journal. A
 /// backup or an archive there is taken for a hot journal the next time the database is
 /// opened (before SQLite sees that the database is in WAL mode), found invalid, and deleted.

@@ -176,7 +176,7 @@ extension SQLiteStore {
             throw StorageError(.invalidArgument, "\(path) is where SQLite looks for the database's rollback journal: it would delete the file at the next start")
         }
         guard let target = FileIdentity(path: path) else { return }
-        if [database, database + "-wal", database + "-shm"].contains(where: { FileIdentity(path: $0) == target }) {
+        if ([database] + sqliteSideFileSuffixes.map { database + $0 }).contains(where: { FileIdentity(path: $0) == target }) {
             throw StorageError(.invalidArgument, "\(path) is the server's own database")
         }
         guard let header = try regularFilePrefix(path, count: 72) else { return }

@@ -77,7 +77,7 @@ struct Lecternd: AsyncParsableCommand {
         guard !database.isEmpty, database != ":memory:" else { throw ValidationError("--database must name a file") }
         // Another database's WAL, shared-memory or journal file is not a database: SQLite
         // would take an empty WAL (after a checkpoint) for a new one and write into it.
-        for suffix in ["-wal", "-shm", "-journal"] where database.hasSuffix(suffix) {
+        for suffix in sqliteSideFileSuffixes where database.hasSuffix(suffix) {
             let main = String(database.dropLast(suffix.count))
             if FileManager.default.fileExists(atPath: main) {
                 throw ValidationError("--database \(database) is the \(suffix.dropFirst()) file of the database \(main), not a database")

@@ -199,14 +199,8 @@ struct AdminOperationsTests {
             let admin = AdminClient(server.client)
             let (_, adaID, cut) = try await adaWithSevenEvents(server)
             func archive(_ path: String) async -> (RPCStatusCode, String) {
-                do {
-                    _ = try await admin.archiveEvents(.with { $0.beforeMs = cut; $0.archivePath = path })
-                    return (.ok, "")
-                } catch let error as RPCError {
-                    return (error.code, error.message)
-                } catch {
-                    return (.unknown, "\(error)")
-                }
+                let error = await rpcError { _ = try await admin.archiveEvents(.with { $0.beforeMs = cut; $0.archivePath = path }) }
+                return (error?.code ?? .ok, error?.message ?? "")
             }
             let database = server.store.configuration.path
             _ = try await server.store.checkpoint(.truncate)
@@ -247,21 +241,18 @@ struct AdminOperationsTests {
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let fifo = directory + "/fifo"
             #expect(mkfifo(fifo, 0o600) == 0)
-            func error(_ body: () async throws -> Void) async -> RPCError? {
-                do { try await body(); return nil } catch { return error as? RPCError ?? RPCError(.unknown, "\(error)") }
-            }
             // A directory that does not exist (SQLite would drop "missing/.." and write beside it),
             // a file's path as a directory, and the root.
             for path in [directory + "/missing/../copy.db", "/nonexistent-\(UUID().uuidString)/copy.db", fifo + "/copy.db", "/"] {
-                let backup = await error { for try await _ in try await admin.backup(.with { $0.destinationPath = path }) {} }
+                let backup = await rpcError { for try await _ in try await admin.backup(.with { $0.destinationPath = path }) {} }
                 #expect(backup?.code == .invalidArgument && backup?.message.hasPrefix("destination_path: ") == true, "\(path): \(String(describing: backup))")
-                let archive = await error { _ = try await admin.archiveEvents(.with { $0.beforeMs = cut; $0.archivePath = path }) }
+                let archive = await rpcError { _ = try await admin.archiveEvents(.with { $0.beforeMs = cut; $0.archivePath = path }) }
                 #expect(archive?.code == .invalidArgument && archive?.message.hasPrefix("archive_path: ") == true, "\(path): \(String(describing: archive))")
             }
             // Not regular files: reading a directory's header trapped in Foundation and took
             // the server down; opening a FIFO to read it would wait for a writer.
             for path in [directory, fifo, "/dev/null"] {
-                let archive = await error { _ = try await admin.archiveEvents(.with { $0.beforeMs = cut; $0.archivePath = path }) }
+                let archive = await rpcError { _ = try await admin.archiveEvents(.with { $0.beforeMs = cut; $0.archivePath = path }) }
                 #expect(archive?.code == .invalidArgument && archive?.message.contains("not a regular file") == true, "\(path): \(String(describing: archive))")
             }
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["fifo"])

@@ -25,17 +25,6 @@ struct ReaderServiceTests {
         }
     }
 
-    private func status(_ body: () async throws -> Void) async -> RPCError? {
-        do {
-            try await body()
-            return nil
-        } catch let error as RPCError {
-            return error
-        } catch {
-            return RPCError(.unknown, "\(error)")
-        }
-    }
-
     @Test("append, retry, state: a retried batch is stored once and acknowledged again")
     func appendAndRetry() async throws {
         try await withAuthServer { auth, _, _ in
@@ -106,20 +95,20 @@ struct ReaderServiceTests {
         try await withAuthServer { auth, _, _ in
             let reader = ReaderClient(auth.client)
             let ada = try await signUp(auth, "ada")
-            let error = await status {
+            let error = await rpcError {
                 _ = try await reader.appendEvents(.with { $0.events = [event(1, type: "Page View"), event(2, payload: 16_385), event(3)] }, options: ada)
             }
             #expect(error?.code == .invalidArgument)
             let fields = Set(error?.details?.fieldViolations.map { $0.field } ?? [])
             #expect(fields == ["events[0].type", "events[1].payload"])
-            let empty = await status { _ = try await reader.appendEvents(AppendEventsRequest(), options: ada) }
+            let empty = await rpcError { _ = try await reader.appendEvents(AppendEventsRequest(), options: ada) }
             #expect(empty?.details?.fieldViolations.first?.field == "events")
             // Control characters: a NUL, a newline, a C1 CSI.
             var nul = event(1), newline = event(2), csi = event(3)
             nul.clientSessionID = "tab\u{0}1"
             newline.contentID = "book-1\nforged line"
             csi.contentID = "book-\u{9B}31m"
-            let controls = await status { _ = try await reader.appendEvents(.with { $0.events = [nul, newline, csi, event(4)] }, options: ada) }
+            let controls = await rpcError { _ = try await reader.appendEvents(.with { $0.events = [nul, newline, csi, event(4)] }, options: ada) }
             #expect(Set(controls?.details?.fieldViolations.map { $0.field } ?? []) == [
                 "events[0].client_session_id", "events[1].content_id", "events[2].content_id",
             ])
@@ -154,13 +143,13 @@ struct ReaderServiceTests {
 
             // Bob sees none of Ada's events, and Ada's cursor does not work for him.
             #expect(try await reader.listMyEvents(ListMyEventsRequest(), options: bob).events.isEmpty)
-            let foreign = await status { _ = try await reader.listMyEvents(.with { $0.pageToken = lastToken }, options: bob) }
+            let foreign = await rpcError { _ = try await reader.listMyEvents(.with { $0.pageToken = lastToken }, options: bob) }
             #expect(foreign?.code == .invalidArgument && foreign?.message.hasPrefix("page_token") == true)
             var tampered = Array(lastToken)
             tampered[5] = tampered[5] == "A" ? "B" : "A"
-            let changed = await status { _ = try await reader.listMyEvents(.with { $0.pageToken = String(tampered) }, options: ada) }
+            let changed = await rpcError { _ = try await reader.listMyEvents(.with { $0.pageToken = String(tampered) }, options: ada) }
             #expect(changed?.code == .invalidArgument)
-            let garbage = await status { _ = try await reader.listMyEvents(.with { $0.pageToken = "not-a-token" }, options: ada) }
+            let garbage = await rpcError { _ = try await reader.listMyEvents(.with { $0.pageToken = "not-a-token" }, options: ada) }
             #expect(garbage?.code == .invalidArgument)
         }
     }
@@ -185,9 +174,9 @@ struct ReaderServiceTests {
             #expect((first.milestones + second.milestones).map(\.contentID) == ["ch-01", "ch-02", "ch-03", "ch-04", "ch-05"])
             #expect(second.nextPageToken.isEmpty)
             #expect(try await reader.listMyMilestones(ListMyMilestonesRequest(), options: bob).milestones.isEmpty)
-            let stolen = await status { _ = try await reader.listMyMilestones(.with { $0.pageToken = first.nextPageToken }, options: bob) }
+            let stolen = await rpcError { _ = try await reader.listMyMilestones(.with { $0.pageToken = first.nextPageToken }, options: bob) }
             #expect(stolen?.code == .invalidArgument)
-            let bad = await status {
+            let bad = await rpcError {
                 _ = try await reader.upsertMilestone(.with {
                     $0.contentID = ""; $0.status = .unspecified
                     $0.attributes = Dictionary(uniqueKeysWithValues: (0..<33).map { ("k\($0)", "v") })
@@ -215,11 +204,11 @@ struct ReaderServiceTests {
             #expect(try await reader.markMessagesRead(.with { $0.messageIDs = [reply.id] }, options: bob).marked == 0)
             #expect(try await reader.markMessagesRead(.with { $0.messageIDs = [reply.id] }, options: ada).marked == 1)
             #expect(try await reader.getMyState(options: ada).state?.unreadMessages == 0)
-            let empty = await status { _ = try await reader.sendMessage(SendMessageRequest(), options: ada) }
+            let empty = await rpcError { _ = try await reader.sendMessage(SendMessageRequest(), options: ada) }
             #expect(empty?.details?.fieldViolations.first?.field == "body")
             // A body may run over lines, but holds no other control character.
             #expect(try await reader.sendMessage(.with { $0.body = "Line one\r\n\tline two" }, options: ada).message?.body == "Line one\r\n\tline two")
-            let escape = await status { _ = try await reader.sendMessage(.with { $0.body = "\u{1B}[2J" }, options: ada) }
+            let escape = await rpcError { _ = try await reader.sendMessage(.with { $0.body = "\u{1B}[2J" }, options: ada) }
             #expect(escape?.details?.fieldViolations.first?.field == "body")
         }
     }
@@ -239,7 +228,7 @@ struct ReaderServiceTests {
                 ("GetMyState", { _ = try await service.getMyState(reader) }),
             ]
             for (name, write) in writes {
-                let error = await status(write)
+                let error = await rpcError(write)
                 #expect(error?.code == .notFound, "\(name)")
                 #expect(error?.message == ReaderService.readerGone, "\(name): \(error?.message ?? "no error")")
             }
@@ -253,11 +242,11 @@ struct ReaderServiceTests {
             let hash = try Credentials.hashPassword("consultant password", strength: .minimum)
             _ = try await store.createConsultant(NewConsultant(email: "cy@example.org", displayName: "Cy", passwordHash: hash, role: 3))
             let consultant = try await auth.login(.with { $0.email = "cy@example.org"; $0.password = "consultant password"; $0.accountKind = .consultant })
-            let asConsultant = await status { _ = try await reader.getMyState(options: .bearer(consultant.token)) }
+            let asConsultant = await rpcError { _ = try await reader.getMyState(options: .bearer(consultant.token)) }
             #expect(asConsultant?.code == .permissionDenied)
-            let asOwner = await status { _ = try await reader.getMyState(options: CallOptions()) }
+            let asOwner = await rpcError { _ = try await reader.getMyState(options: CallOptions()) }
             #expect(asOwner?.code == .permissionDenied)
-            let anonymous = await status { _ = try await reader.getMyState(options: .bearer("forged")) }
+            let anonymous = await rpcError { _ = try await reader.getMyState(options: .bearer("forged")) }
             #expect(anonymous?.code == .unauthenticated)
         }
     }
