@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import LecternLocks
 import Synchronization
 
 extension Credentials {
@@ -75,14 +76,12 @@ final class PasswordWork: Sendable {
     /// Starts `width` worker threads, which live as long as the process.
     init(width: Int) {
         for index in 0..<width {
-            let thread = Thread { [self] in
+            startThread(named: "lectern.pw.\(index)") { [self] in
                 while true {
                     queued.wait()
                     state.withLock { $0.next() }?.run()
                 }
             }
-            thread.name = "lectern.passwords.\(index)"
-            thread.start()
         }
     }
 

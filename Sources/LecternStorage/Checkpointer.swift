@@ -29,7 +29,7 @@ final class Checkpointer: Sendable {
     init(connection: Connection, pages: Int, statistics: WriterStatistics) {
         self.statistics = statistics
         self.pages = Int32(clamping: max(1, pages))
-        connection.startOwningThread(named: "lectern.checkpointer", { [self] in run($0) }, finished: { [finished] in _ = finished.signal() })
+        connection.startOwningThread(named: "lectern.ckpt", { [self] in run($0) }, finished: { [finished] in _ = finished.signal() })
     }
 
     /// Asks for a checkpoint; returns at once. Requests made while one runs are one more.

@@ -97,15 +97,13 @@ final class ReadPool: Sendable {
                 guard let context else { return 0 }
                 return Unmanaged<CancelFlag>.fromOpaque(context).takeUnretainedValue().isSet ? 1 : 0
             }, Unmanaged.passUnretained(cancelFlags[index]).toOpaque())
-            connection.startOwningThread(named: "lectern.reader.\(index)", { [self] in serve($0, index: index) }, finished: { [finished] in _ = finished.signal() })
+            connection.startOwningThread(named: "lectern.read.\(index)", { [self] in serve($0, index: index) }, finished: { [finished] in _ = finished.signal() })
         }
         // One thread fails queued reads whose deadline passed: no timer per read.
-        let watcher = Thread { [self] in
+        startThread(named: "lectern.deadlines") { [self] in
             watchDeadlines()
             finished.signal()
         }
-        watcher.name = "lectern.deadlines"
-        watcher.start()
     }
 
     /// Runs `body` on a connection inside a read transaction.

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import LecternStorage
 
@@ -30,6 +31,16 @@ struct ConnectionTests {
             }
             // synchronous 2 is FULL.
             #expect(values == [.integer(0), .integer(2), .integer(0)])
+        }
+    }
+
+    @Test("the writer runs on its connection's thread, as the kernel names it for top -H and perf")
+    func writerThreadName() async throws {
+        try await withTemporaryStore { store, _ in
+            let name = try await store.writer.write { _ in
+                try String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8)
+            }
+            #expect(name == "lectern.writer\n")
         }
     }
 

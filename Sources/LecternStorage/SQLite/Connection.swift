@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import LecternLocks
 
 /// One SQLite connection and its cache of prepared statements.
 ///
@@ -160,13 +161,11 @@ extension Connection {
         named name: String, _ body: @escaping @Sendable (Connection) -> Void, finished: @escaping @Sendable () -> Void
     ) {
         let handedOver = HandedOverConnection(self)
-        let thread = Thread {
+        startThread(named: name) {
             // The taken connection lives until the end of this statement, its only owner.
             body(handedOver.take())
             finished()
         }
-        thread.name = name
-        thread.start()
     }
 }
 
