@@ -100,7 +100,7 @@ final class ReadPool: Sendable {
             connection.startOwningThread(named: "lectern.read.\(index)", { [self] in serve($0, index: index) }, finished: { [finished] in _ = finished.signal() })
         }
         // One thread fails queued reads whose deadline passed: no timer per read.
-        startThread(named: "lectern.deadlines") { [self] in
+        startThread(named: "lectern.timer") { [self] in
             watchDeadlines()
             finished.signal()
         }
