@@ -10,7 +10,8 @@ import NIOCore
 /// cursor the stream first replays from the store what committed after it, page by page,
 /// then sends CaughtUp and continues with what the live feed delivers; updates at or
 /// below the last position sent are skipped, so there is no gap and no duplicate.
-/// Presence changes are live only; they are not replayed.
+/// Presence changes are live only; they are not replayed. A replay that would cross
+/// events ArchiveEvents moved out ends OUT_OF_RANGE instead of hiding the gap.
 extension ConsultantService {
     static let replayPage = 512
 
@@ -78,7 +79,13 @@ extension ConsultantService {
     private func replay(after position: Int64, _ filter: WatchFilter, _ writer: ResponseWriter<ActivityUpdate>) async throws -> Int64 {
         var cursor = position
         while true {
-            let page = try await storage { try await store.activity(after: cursor, limit: Self.replayPage) }
+            let page = try await storage { () async throws -> [Activity] in
+                do {
+                    return try await store.activity(after: cursor, limit: Self.replayPage)
+                } catch let error as StorageError where error.code == .archived {
+                    throw RPCError(.outOfRange, "cursor: \(error.message)")
+                }
+            }
             try await writer.write(encoded: page.filter(filter.wants).map { ByteBuffer(bytes: Self.update($0).serializedBytes()) })
             cursor = page.last?.position ?? cursor
             if page.count < Self.replayPage { return cursor }

@@ -16,6 +16,7 @@ extension StorageError {
             RPCError(.resourceExhausted, "the server's disk is full: writes fail until space is freed; reads still work",
                      details: .with { $0.reason = "STORAGE_FULL"; $0.retryAfterMs = 1_000 })
         case .ioFailure: RPCError(.unavailable, "the server could not write its database (I/O error); try again")
+        case .archived: RPCError(.outOfRange, message)
         default: RPCError(.internal, "internal error")
         }
     }

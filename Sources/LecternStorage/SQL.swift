@@ -220,6 +220,13 @@ enum SQL {
         INSERT INTO counters (name, value) VALUES ('feed_position', ?1)
         ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)
         """
+    /// The highest feed position of an event ArchiveEvents moved out (0 when none): a
+    /// replay from below it would miss events.
+    static let archivedThrough = "SELECT coalesce((SELECT value FROM counters WHERE name = 'archived_through'), 0)"
+    static let recordArchivedThrough = """
+        INSERT INTO counters (name, value) VALUES ('archived_through', ?1)
+        ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)
+        """
     static let eventsAfter = """
         SELECT id, reader_id, client_session_id, sequence, type, occurred_at_ms, received_at_ms, content_id, progress, payload
         FROM events WHERE id > ? ORDER BY id LIMIT ?
@@ -262,7 +269,7 @@ enum SQL {
         """
     /// Only rows the archive holds, the same in every column: a row the copy did not write
     /// stays, and so does one whose id the file holds for other data (a file that is not an
-    /// archive of this database).
+    /// archive of this database). Returns the feed positions of the rows it deleted.
     static let deleteArchived = """
         DELETE FROM main.events WHERE (reader_id, id) IN
           (SELECT reader_id, id FROM main.events WHERE received_at_ms < ?1 ORDER BY received_at_ms LIMIT ?2)
@@ -274,6 +281,7 @@ enum SQL {
               AND a.content_id = main.events.content_id AND a.progress IS main.events.progress
               AND a.payload = main.events.payload
           )
+        RETURNING id
         """
     /// Statements that need the archive attached, so the query-plan test cannot prepare them.
     static let archive = [attachArchive, detachArchive, createArchiveEvents, copyToArchive, deleteArchived]
@@ -310,6 +318,7 @@ enum SQL {
         ("insertEvent", insertEvent), ("eventIDByIdentity", eventIDByIdentity),
         ("upsertReaderState", upsertReaderState), ("eventsPage", eventsPage), ("eventsPageUnfiltered", eventsPageUnfiltered), ("readerState", readerState),
         ("feedPosition", feedPosition), ("recordFeedPosition", recordFeedPosition), ("eventsAfter", eventsAfter),
+        ("archivedThrough", archivedThrough), ("recordArchivedThrough", recordArchivedThrough),
         ("messagesAfter", messagesAfter), ("milestonesAfter", milestonesAfter), ("eventTimesSince", eventTimesSince),
     ]
 

@@ -87,6 +87,12 @@ extension SQLiteStore {
 
     public func activity(after position: Int64, limit: Int) async throws -> [Activity] {
         try await read { connection in
+            // In the same snapshot as the rows read: an archive that ran before it moved
+            // events after `position` out of reach, and the page would hide that gap.
+            let archivedThrough = try connection.queryFirst(SQL.archivedThrough) { $0.int64(0) } ?? 0
+            if position < archivedThrough {
+                throw StorageError(.archived, "events up to feed position \(archivedThrough) were archived (ArchiveEvents) and cannot be replayed: resume from cursor \(archivedThrough), or watch live with no cursor")
+            }
             let bounds: [SQLValue] = [.integer(position), .integer(Int64(limit))]
             var activity = try connection.query(SQL.eventsAfter, bounds) { row in
                 let event = Self.storedEvent(row)
@@ -149,10 +155,12 @@ extension SQLiteStore {
                 }
                 let count = try await writer.write { context in
                     let connection = context.connection
-                    try connection.run(SQL.deleteArchived, .integer(beforeMs), .integer(Int64(chunk)))
-                    let deleted = connection.changes
-                    if deleted > 0 { try connection.run(SQL.recordFeedPosition, .integer(context.position)) }
-                    return deleted
+                    let deleted = try connection.query(SQL.deleteArchived, [.integer(beforeMs), .integer(Int64(chunk))]) { $0.int64(0) }
+                    guard let last = deleted.max() else { return 0 }
+                    try connection.run(SQL.recordFeedPosition, .integer(context.position))
+                    // In the delete's transaction: a replay's snapshot sees both or neither.
+                    try connection.run(SQL.recordArchivedThrough, .integer(last))
+                    return deleted.count
                 }
                 moved += count
                 if count < chunk { break }

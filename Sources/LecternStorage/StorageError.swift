@@ -32,6 +32,9 @@ public struct StorageError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let ioFailure = Code(rawValue: "I/O failure")
         /// Another store (another `lecternd`) has the database file open for writing.
         public static let inUse = Code(rawValue: "in use")
+        /// What was asked for was moved out by ArchiveEvents; the message says from where
+        /// to go on.
+        public static let archived = Code(rawValue: "archived")
 
         public var description: String { rawValue }
     }

@@ -86,8 +86,10 @@ public protocol Store: Sendable {
     /// The position of the last activity committed and handed to subscribers.
     var feedPosition: Int64 { get }
     /// Committed activity after `position`, in position order: at most `limit` items.
-    /// Milestones appear once, at the position of their latest update; events that were
-    /// archived or deleted no longer appear.
+    /// Milestones appear once, at the position of their latest update; events of deleted
+    /// readers no longer appear.
+    /// - Throws: `archived` when `position` is below the last event ArchiveEvents moved out
+    ///   (the message names that position).
     func activity(after position: Int64, limit: Int) async throws -> [Activity]
     /// When each event received at or after `sinceMs` was received, oldest first.
     func eventReceiptTimes(sinceMs: Int64) async throws -> [Int64]

@@ -171,6 +171,39 @@ struct WatchTests {
         }
     }
 
+    @Test("a cursor from before events ArchiveEvents moved out is OUT_OF_RANGE naming where to resume, not a replay with a silent gap")
+    func cursorBeforeArchivedEvents() async throws {
+        try await withTestServer { server in
+            let consultants = ConsultantClient(server.client), readers = ReaderClient(server.client)
+            let vic = try await viewer(server)
+            let (ada, _) = try await reader(server, "ada")
+            let old = try await readers.appendEvents(Self.events("t", 1...3), options: ada).results.map(\.eventID)
+            let cut = Int64(Date().timeIntervalSince1970 * 1000) + 1
+            try await Task.sleep(for: .milliseconds(5))
+            let recent = try await readers.appendEvents(Self.events("t", 4...5), options: ada).results.map(\.eventID)
+            let path = NSTemporaryDirectory() + "archive-\(UUID().uuidString).db"
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            #expect(try await server.store.archiveEvents(beforeMs: cut, to: path) == 3)
+
+            for cursor in ["0", String(old[1])] {
+                do {
+                    for try await update in try await consultants.watch(.with { $0.cursor = cursor }, options: vic) {
+                        if case .caughtUp = update.update { break }
+                    }
+                    Issue.record("cursor \(cursor) replayed past archived events")
+                } catch let error as RPCError {
+                    #expect(error.code == .outOfRange && error.message.hasPrefix("cursor:") && error.message.contains("resume from cursor \(old[2])"), "\(error)")
+                }
+            }
+            var replayed: [Int64] = []
+            for try await update in try await consultants.watch(.with { $0.cursor = String(old[2]) }, options: vic) {
+                if case .event(let event) = update.update { replayed.append(event.id) }
+                if case .caughtUp = update.update { break }
+            }
+            #expect(replayed == recent)
+        }
+    }
+
     @Test("a cursor that is not one, or is ahead of the feed, is INVALID_ARGUMENT naming the cursor")
     func badCursors() async throws {
         try await withTestServer { server in
