@@ -326,19 +326,35 @@ final class ServerConnection: Sendable {
 
     // MARK: Calls
 
+    /// The most bytes of streamed messages copied into one write (see `run`).
+    static let streamPieceBytes = 256 * 1024
+
     private func run(_ call: ServerCall, _ context: ServerContext, _ handler: (ResponseSink) async throws -> ByteBuffer?) async {
         let sink = ResponseSink { [self] messages in
             guard call.beginStreamWrite() else { throw CancellationError() }
             defer { call.endStreamWrite() }
             let bytes = messages.reduce(0) { $0 + $1.readableBytes }
-            if messages.count == 1 {
-                try await outbound.write(Frame(kind: .message, callID: call.id, payload: messages[0]))
-            } else {
-                // One write down the pipeline for the batch, not one per frame.
-                var encoded = ByteBuffer()
-                encoded.reserveCapacity(bytes + messages.count * Frame.headerSize)
-                for message in messages { FrameEncoder.encode(Frame(kind: .message, callID: call.id, payload: message), into: &encoded) }
-                try await outbound.write(Frame(kind: .encodedFrames, callID: call.id, payload: encoded))
+            // One write down the pipeline per piece of the batch, not one per frame. A piece
+            // is a copy of its messages (which are often one Watch update's bytes, shared by
+            // every stream): at most `Self.streamPieceBytes`, each written once the one
+            // before was taken, so a stream whose client does not read holds one piece, not
+            // a copy of everything it had queued.
+            var start = messages.startIndex
+            while start < messages.endIndex {
+                var end = start + 1, pieceBytes = messages[start].readableBytes
+                while end < messages.endIndex, pieceBytes + messages[end].readableBytes <= Self.streamPieceBytes {
+                    pieceBytes += messages[end].readableBytes
+                    end += 1
+                }
+                if end - start == 1 {
+                    try await outbound.write(Frame(kind: .message, callID: call.id, payload: messages[start]))
+                } else {
+                    var encoded = ByteBuffer()
+                    encoded.reserveCapacity(pieceBytes + (end - start) * Frame.headerSize)
+                    for message in messages[start..<end] { FrameEncoder.encode(Frame(kind: .message, callID: call.id, payload: message), into: &encoded) }
+                    try await outbound.write(Frame(kind: .encodedFrames, callID: call.id, payload: encoded))
+                }
+                start = end
             }
             // The outbound writer takes messages until its event loop has written the earlier
             // ones and found the socket full, which a busy loop does late (16 MiB of 64 KiB

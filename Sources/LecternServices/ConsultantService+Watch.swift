@@ -1,3 +1,4 @@
+import Synchronization
 import LecternProtocol
 import LecternServer
 import LecternStorage
@@ -25,10 +26,14 @@ extension ConsultantService {
         validation.require(request.cursor.isEmpty || (start ?? -1) >= 0, "cursor", "not a Watch cursor")
         try validation.check()
         // Authorized first: the feed's position is said only to a consultant.
-        _ = try await authorize(context, action: "Watch", readerID: nil, detail: "cursor=\(request.cursor)")
+        let (consultant, _) = try await authorize(context, action: "Watch", readerID: nil, detail: "cursor=\(request.cursor)")
         if let start, start > feed.position {
             throw RPCError(.invalidArgument, "cursor: ahead of the feed, which is at \(feed.position)")
         }
+        guard watchStreams.open(consultant.id) else {
+            throw RPCError(.resourceExhausted, "more than \(watchStreams.limit) Watch streams are open for this consultant: end one first")
+        }
+        defer { watchStreams.close(consultant.id) }
 
         let filter = WatchFilter(readerIDs: Set(request.readerIDs), kinds: Set(request.kinds))
         let (subscription, livePosition) = try feed.subscribe(filter)
@@ -101,6 +106,33 @@ extension ConsultantService {
             case .milestone(let milestone): .milestone(ReaderService.message(milestone))
             case .message(let message): .message(ReaderService.message(message))
             }
+        }
+    }
+}
+
+/// Watch streams open per consultant. A stream holds a queue of up to `maxWatchBuffered`
+/// updates and, while its client does not read, a piece of written updates of its own: the
+/// cap keeps one account, or a gateway that leaks streams, from making the server hold that
+/// many times over.
+final class WatchStreamCounts: Sendable {
+    let limit: Int
+    private let counts = Mutex<[Int64: Int]>([:])
+
+    init(limit: Int) { self.limit = limit }
+
+    /// Counts a new stream of `consultantID`; false, counting nothing, at the limit.
+    func open(_ consultantID: Int64) -> Bool {
+        counts.withLock { counts in
+            guard counts[consultantID, default: 0] < limit else { return false }
+            counts[consultantID, default: 0] += 1
+            return true
+        }
+    }
+
+    func close(_ consultantID: Int64) {
+        counts.withLock { counts in
+            let left = counts[consultantID, default: 1] - 1
+            counts[consultantID] = left > 0 ? left : nil
         }
     }
 }

@@ -14,9 +14,12 @@ public final class ConsultantService: Sendable {
     let feed: LiveFeed
     /// The dashboard's database counts, served from memory.
     private let dashboardCounts: DashboardCountsCache
+    /// Watch streams open per consultant.
+    let watchStreams: WatchStreamCounts
 
-    public init(store: any Store, authenticator: Authenticator, presence: Presence, feed: LiveFeed) async throws {
+    public init(store: any Store, authenticator: Authenticator, presence: Presence, feed: LiveFeed, maxWatchStreamsPerConsultant: Int = 32) async throws {
         self.store = store
+        watchStreams = WatchStreamCounts(limit: maxWatchStreamsPerConsultant)
         self.authenticator = authenticator
         self.presence = presence
         self.feed = feed

@@ -11,6 +11,8 @@ public struct Services: Sendable {
         public var presenceWindowMs: Int64 = 30_000
         /// Activities a Watch stream may have queued before it is ended.
         public var maxWatchBuffered = 10_000
+        /// Watch streams one consultant may have open at once.
+        public var maxWatchStreamsPerConsultant = 32
         /// The directory an admin calling with a token may write backups and archives to;
         /// nil for any. The socket's owner, who runs as the server's user already, may write
         /// anywhere the server can.
@@ -40,7 +42,10 @@ public struct Services: Sendable {
         feed = LiveFeed(store: store, maxBuffered: configuration.maxWatchBuffered)
         try await feed.countRecentEvents(from: store, nowMs: nowMs())
         readers = try await ReaderService(store: store, authenticator: auth.authenticator, presence: presence, feed: feed)
-        consultants = try await ConsultantService(store: store, authenticator: auth.authenticator, presence: presence, feed: feed)
+        consultants = try await ConsultantService(
+            store: store, authenticator: auth.authenticator, presence: presence, feed: feed,
+            maxWatchStreamsPerConsultant: configuration.maxWatchStreamsPerConsultant
+        )
         admin = AdminService(
             store: store, authenticator: auth.authenticator, presence: presence, feed: feed,
             passwordStrength: configuration.auth.passwordStrength, fileDirectory: configuration.adminFileDirectory

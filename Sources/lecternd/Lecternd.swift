@@ -52,6 +52,9 @@ struct Lecternd: AsyncParsableCommand {
     @Option(help: "Bytes of requests the open calls of all connections may hold.")
     var maxRequestBytes = 256 * 1024 * 1024
 
+    @Option(help: "ConsultantService.Watch streams one consultant may have open at once.")
+    var maxWatchStreamsPerConsultant = 32
+
     @Option(help: "Seconds a connection may stay idle.")
     var idleTimeoutSeconds = 300
 
@@ -90,6 +93,7 @@ struct Lecternd: AsyncParsableCommand {
         try check(maxCallStartBytes, "max-call-start-bytes", 64...maxFrameBytes)
         try check(maxRequestBytesPerConnection, "max-request-bytes-per-connection", (64 * 1024)...(1 << 40))
         try check(maxRequestBytes, "max-request-bytes", maxRequestBytesPerConnection...(1 << 40))
+        try check(maxWatchStreamsPerConsultant, "max-watch-streams-per-consultant", 1...100_000)
         try check(idleTimeoutSeconds, "idle-timeout-seconds", 1...(366 * 86_400))
         try check(shutdownGraceSeconds, "shutdown-grace-seconds", 0...86_400)
     }
@@ -142,6 +146,7 @@ struct Lecternd: AsyncParsableCommand {
         var servicesConfiguration = Services.Configuration()
         servicesConfiguration.adminFileDirectory = adminFileDirectory
             ?? URL(fileURLWithPath: database).deletingLastPathComponent().path
+        servicesConfiguration.maxWatchStreamsPerConsultant = maxWatchStreamsPerConsultant
         let services = try await Services(store: store, configuration: servicesConfiguration, logger: logger)
         var router = RPCRouter()
         services.register(on: &router)

@@ -388,6 +388,41 @@ def watch_never_read():
     lazy.close()
 
 
+def many_watchers_never_read():
+    """One consultant opens 1,000 Watch streams on two connections and reads none, while
+    events of 8 KB are written: each stream the server kept would hold a copy of what it
+    could not send (3.5 GB with 2,000 streams before streams per consultant were capped)."""
+    admin = Client()
+    admin.unary("/lectern.v1.AdminService/CreateConsultant",
+                field(1, "many@staff.org") + field(2, "many password") + field(3, "Many") + field(4, 1))
+    status, response = admin.unary("/lectern.v1.AuthService/Login", field(1, "many@staff.org") + field(2, "many password") + field(3, 2))
+    consultant = fields(response)[1][0].decode()
+    status, response = admin.unary("/lectern.v1.AuthService/SignUp", field(1, "many-writer@example.org") + field(2, "writer password") + field(3, "Writer"))
+    reader = fields(response)[2][0].decode()
+    lazies = []
+    for _ in range(2):
+        lazy = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        lazy.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        lazy.connect(SOCKET)
+        start = call_start("/lectern.v1.ConsultantService/Watch", consultant)
+        lazy.sendall(b"".join(frame(CALL_START, n, start) + frame(MESSAGE, n, b"", END_STREAM) for n in range(1, 501)))
+        lazies.append(lazy)
+    writer = Client()
+    payload = b"x" * 8000
+    sequence = 0
+    for _ in range(60):
+        events = b""
+        for _ in range(100):
+            sequence += 1
+            events += field(1, field(1, "s") + field(2, sequence) + field(3, "page_view") + field(7, payload))
+        status, _ = writer.unary("/lectern.v1.ReaderService/AppendEvents", events, reader)
+        if status != 0:
+            check("the writers keep writing while 1,000 watchers do not read", False, f"status {status}")
+            break
+    for lazy in lazies:
+        lazy.close()
+
+
 def main():
     warm = WellBehaved()
     warm.start()
@@ -407,6 +442,7 @@ def main():
         ("a flood of failed logins", failed_logins, 0),
         ("a flood of sign-ups", signup_flood, 0),
         ("a Watch client that never reads", watch_never_read, 0),
+        ("1,000 Watch streams of one consultant that never read", many_watchers_never_read, 0),
         ("calls held open by 4 MB CALL_STARTs", large_call_starts, 0),
     ]:
         measured(name, attack, baseline_p99, limit, repeat_for)

@@ -27,6 +27,21 @@ struct RPCCallTests {
         }
     }
 
+    @Test("a batch of streamed messages larger than one write piece arrives whole and in order")
+    func batchInPieces() async throws {
+        try await withTestServer { path, _, _, _ in
+            let connection = try await RPCConnection.connect(socketPath: path)
+            // 1,000 messages of about 1 KiB: four pieces of at most 256 KiB.
+            var received: [UInt32] = []
+            for try await message in try await connection.serverStreaming(TestMethods.batch, Ping.with { $0.opaqueData = 1_000 }, as: CallEnd.self) {
+                #expect(message.statusMessage.utf8.count == 1_024)
+                received.append(message.statusCode)
+            }
+            #expect(received == Array(0..<1_000))
+            await connection.close()
+        }
+    }
+
     @Test("a unary handler registered onEventLoop runs on its connection's event loop; others do not")
     func eventLoopPlacement() async throws {
         try await withTestServer { path, _, _, _ in

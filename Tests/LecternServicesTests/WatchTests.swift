@@ -204,6 +204,43 @@ struct WatchTests {
         }
     }
 
+    @Test("one consultant's Watch streams are capped: one more is RESOURCE_EXHAUSTED, another consultant's is not, and an ended stream frees its place")
+    func streamsPerConsultant() async throws {
+        try await withTestServer(configure: { $0.maxWatchStreamsPerConsultant = 2 }) { server in
+            let consultants = ConsultantClient(server.client)
+            let vic = try await viewer(server)
+            /// A stream that has said CaughtUp, so the server counts it.
+            func opened(_ options: CallOptions) async throws -> ResponseStream<ActivityUpdate>.AsyncIterator {
+                let stream = try await consultants.watch(WatchRequest(), options: options).makeAsyncIterator()
+                _ = try await stream.next()
+                return stream
+            }
+            var streams = [try await opened(vic), try await opened(vic)]
+            do {
+                _ = try await opened(vic)
+                Issue.record("a third stream opened")
+            } catch let error as RPCError {
+                #expect(error.code == .resourceExhausted && error.message.contains("2 Watch streams"), "\(error)")
+            }
+            let hash = try Credentials.hashPassword("password eve", strength: .minimum)
+            _ = try await server.store.createConsultant(NewConsultant(email: "eve@staff.org", displayName: "eve", passwordHash: hash, role: 1))
+            let eve = CallOptions.bearer(try await server.auth.login(.with {
+                $0.email = "eve@staff.org"; $0.password = "password eve"; $0.accountKind = .consultant
+            }).token)
+            streams.append(try await opened(eve))
+            // Dropping a stream's iterator cancels it; its place comes back once the server saw that.
+            streams.removeFirst()
+            var reopened: ResponseStream<ActivityUpdate>.AsyncIterator?
+            for _ in 0..<200 where reopened == nil {
+                do { reopened = try await opened(vic) } catch let error as RPCError where error.code == .resourceExhausted {
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+            }
+            #expect(reopened != nil)
+            _ = streams
+        }
+    }
+
     @Test("a cursor that is not one, or is ahead of the feed, is INVALID_ARGUMENT naming the cursor")
     func badCursors() async throws {
         try await withTestServer { server in

@@ -2,6 +2,7 @@ import Foundation
 import LecternClient
 import LecternProtocol
 import Logging
+import NIOCore
 import NIOPosix
 import Synchronization
 @testable import LecternServer
@@ -78,6 +79,7 @@ enum TestMethods {
     static let gated = "/test.v1.Test/Gated"
     static let gatedSum = "/test.v1.Test/GatedSum"
     static let flood = "/test.v1.Test/Flood"
+    static let batch = "/test.v1.Test/Batch"
     static let whoAmI = "/test.v1.Test/WhoAmI"
     static let whereOnLoop = "/test.v1.Test/WhereOnLoop"
     static let whereOffLoop = "/test.v1.Test/WhereOffLoop"
@@ -126,6 +128,13 @@ enum TestMethods {
                 try await writer.write(big)
                 observer.streamedMessages.increment()
             }
+        }
+        // Ping.opaqueData messages of 1 KiB (status_code the index), all in one batch write.
+        router.serverStreaming(batch) { (request: Ping, _, writer: ResponseWriter<CallEnd>) in
+            let padding = String(repeating: "x", count: 1_024)
+            try await writer.write(encoded: (0..<request.opaqueData).map { index in
+                ByteBuffer(bytes: CallEnd.with { $0.statusCode = UInt32(index); $0.statusMessage = padding }.serializedBytes())
+            })
         }
         // 1 when the handler runs on an event loop's thread.
         router.unary(whereOnLoop, onEventLoop: true) { (_: Ping, _) in
