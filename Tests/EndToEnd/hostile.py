@@ -349,6 +349,24 @@ def signup_flood():
     check(f"a flood of sign-ups is served ({codes.get(0, 0)} in 3 s)", set(codes) == {0}, repr(codes))
 
 
+def write_events(reader, batches, payload_bytes, what):
+    """Appends `batches` calls of 100 events with payloads of `payload_bytes` as `reader`;
+    false, after a failed check, if one is refused."""
+    writer = Client()
+    payload = b"x" * payload_bytes
+    sequence = 0
+    for _ in range(batches):
+        events = b""
+        for _ in range(100):
+            sequence += 1
+            events += field(1, field(1, "s") + field(2, sequence) + field(3, "page_view") + field(7, payload))
+        status, _ = writer.unary("/lectern.v1.ReaderService/AppendEvents", events, reader)
+        if status != 0:
+            check(f"the writers keep writing while {what}", False, f"status {status}")
+            return False
+    return True
+
+
 def watch_never_read():
     admin = Client()
     status, _ = admin.unary("/lectern.v1.AdminService/CreateConsultant",
@@ -362,18 +380,8 @@ def watch_never_read():
     lazy.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     lazy.connect(SOCKET)
     lazy.sendall(frame(CALL_START, 1, call_start("/lectern.v1.ConsultantService/Watch", consultant)) + frame(MESSAGE, 1, b"", END_STREAM))
-    writer = Client()
-    payload = b"x" * 2000
-    sequence = 0
-    for _ in range(150):
-        events = b""
-        for _ in range(100):
-            sequence += 1
-            events += field(1, field(1, "s") + field(2, sequence) + field(3, "page_view") + field(7, payload))
-        status, _ = writer.unary("/lectern.v1.ReaderService/AppendEvents", events, reader)
-        if status != 0:
-            check("the writers keep writing while a watcher does not read", False, f"status {status}")
-            return
+    if not write_events(reader, batches=150, payload_bytes=2000, what="a watcher does not read"):
+        return
     # Now read what the watcher was sent: its stream must have been ended for falling behind.
     lazy.settimeout(10)
     end = None
@@ -407,18 +415,7 @@ def many_watchers_never_read():
         start = call_start("/lectern.v1.ConsultantService/Watch", consultant)
         lazy.sendall(b"".join(frame(CALL_START, n, start) + frame(MESSAGE, n, b"", END_STREAM) for n in range(1, 501)))
         lazies.append(lazy)
-    writer = Client()
-    payload = b"x" * 8000
-    sequence = 0
-    for _ in range(60):
-        events = b""
-        for _ in range(100):
-            sequence += 1
-            events += field(1, field(1, "s") + field(2, sequence) + field(3, "page_view") + field(7, payload))
-        status, _ = writer.unary("/lectern.v1.ReaderService/AppendEvents", events, reader)
-        if status != 0:
-            check("the writers keep writing while 1,000 watchers do not read", False, f"status {status}")
-            break
+    write_events(reader, batches=60, payload_bytes=8000, what="1,000 watchers do not read")
     for lazy in lazies:
         lazy.close()
 
