@@ -41,6 +41,10 @@ enum SQL {
     static let insertSession = """
         INSERT INTO sessions (token_hash, account_kind, account_id, created_at_ms, expires_at_ms) VALUES (?, ?, ?, ?, ?)
         """
+    /// An account's sessions that expired before a time (through `sessions_account`).
+    static let deleteExpiredSessions = """
+        DELETE FROM sessions WHERE account_kind = ? AND account_id = ? AND expires_at_ms < ?
+        """
     static let sessionByHash = """
         SELECT token_hash, account_kind, account_id, created_at_ms, expires_at_ms, revoked_at_ms FROM sessions WHERE token_hash = ?
         """
@@ -301,7 +305,7 @@ enum SQL {
         ("appliedMigrations", appliedMigrations), ("recordMigration", recordMigration), ("userTables", userTables),
         ("insertReader", insertReader), ("recordReaderID", recordReaderID), ("readerByID", readerByID), ("readerByEmail", readerByEmail),
         ("insertConsultant", insertConsultant), ("consultantByID", consultantByID), ("consultantByEmail", consultantByEmail),
-        ("insertSession", insertSession), ("sessionByHash", sessionByHash), ("revokeSession", revokeSession),
+        ("insertSession", insertSession), ("deleteExpiredSessions", deleteExpiredSessions), ("sessionByHash", sessionByHash), ("revokeSession", revokeSession),
         ("secretByName", secretByName), ("insertSecret", insertSecret),
         ("readersPage", readersPage), ("insertAudit", insertAudit), ("auditByReader", auditByReader),
         ("setConsultantRole", setConsultantRole), ("auditPage", auditPage), ("auditByConsultant", auditByConsultant),

@@ -42,8 +42,19 @@ extension SQLiteStore {
         )
     }
 
+    /// How long an expired session's row stays: 7 days.
+    static let expiredSessionsKeptMs: Int64 = 7 * 24 * 3_600_000
+
     public func createSession(_ session: SessionRecord) async throws {
         try await writer.write { context in
+            // Each login adds a row and nothing else removes one: the account's sessions that
+            // expired over `Self.expiredSessionsKeptMs` ago go here, so its rows stay bounded
+            // by its logins of one token lifetime and a week (within that week an expired
+            // token is still told apart from an unknown one).
+            try context.connection.run(
+                SQL.deleteExpiredSessions, .integer(Int64(session.accountKind)), .integer(session.accountID),
+                .integer(session.createdAtMs - Self.expiredSessionsKeptMs)
+            )
             try context.connection.run(
                 SQL.insertSession, .blob(session.tokenHash), .integer(Int64(session.accountKind)), .integer(session.accountID),
                 .integer(session.createdAtMs), .integer(session.expiresAtMs)

@@ -15,7 +15,8 @@ public protocol Store: Sendable {
     func consultant(id: Int64) async throws -> ConsultantRecord?
     func consultant(email: String) async throws -> ConsultantRecord?
 
-    /// Stores a session (by its token's hash).
+    /// Stores a session (by its token's hash), and forgets the same account's sessions that
+    /// expired over a week before it was created.
     func createSession(_ session: SessionRecord) async throws
     func session(tokenHash: [UInt8]) async throws -> SessionRecord?
     /// Marks a session revoked; false when it was unknown or revoked already.

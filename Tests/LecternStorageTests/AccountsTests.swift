@@ -54,4 +54,22 @@ struct AccountsTests {
             #expect(try await store.session(tokenHash: [1, 2, 3])?.revokedAtMs == 15)
         }
     }
+
+    @Test("a new session forgets the same account's sessions that expired over a week before; others stay")
+    func expiredSessionsGo() async throws {
+        try await withTemporaryStore { store, _ in
+            let ada = try await store.makeReader(), bob = try await store.makeReader()
+            let week = SQLiteStore.expiredSessionsKeptMs, now: Int64 = 100 * week
+            func session(_ hash: UInt8, _ reader: ReaderRecord, expires: Int64) -> SessionRecord {
+                SessionRecord(tokenHash: [hash], accountKind: 1, accountID: reader.id, createdAtMs: expires - week, expiresAtMs: expires)
+            }
+            let long = session(1, ada, expires: now - week - 1), recent = session(2, ada, expires: now - week + 1)
+            let live = session(3, ada, expires: now + week), bobs = session(4, bob, expires: now - 2 * week)
+            for old in [long, recent, live, bobs] { try await store.createSession(old) }
+            try await store.createSession(SessionRecord(tokenHash: [5], accountKind: 1, accountID: ada.id, createdAtMs: now, expiresAtMs: now + 4 * week))
+            #expect(try await store.session(tokenHash: [1]) == nil)
+            for kept in [recent, live, bobs] { #expect(try await store.session(tokenHash: kept.tokenHash) == kept) }
+            #expect(try await store.session(tokenHash: [5]) != nil)
+        }
+    }
 }
