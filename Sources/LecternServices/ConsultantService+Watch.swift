@@ -1,8 +1,8 @@
-import Synchronization
 import LecternProtocol
 import LecternServer
 import LecternStorage
 import NIOCore
+import Synchronization
 
 /// ConsultantService.Watch: the live activity feed, resumable from a cursor.
 ///

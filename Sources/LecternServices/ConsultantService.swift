@@ -19,10 +19,10 @@ public final class ConsultantService: Sendable {
 
     public init(store: any Store, authenticator: Authenticator, presence: Presence, feed: LiveFeed, maxWatchStreamsPerConsultant: Int = 32) async throws {
         self.store = store
-        watchStreams = WatchStreamCounts(limit: maxWatchStreamsPerConsultant)
         self.authenticator = authenticator
         self.presence = presence
         self.feed = feed
+        watchStreams = WatchStreamCounts(limit: maxWatchStreamsPerConsultant)
         dashboardCounts = DashboardCountsCache(store: store)
         pageTokens = try PageTokens(key: try await store.secret(named: "page-tokens", make: PageTokens.newKey))
     }

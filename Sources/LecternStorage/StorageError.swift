@@ -1,7 +1,8 @@
 import CSQLite
 
 /// Why a storage operation failed. Carries SQLite's extended result code when SQLite
-/// said so; `message` is for logs and is never sent to a caller as it is.
+/// said so; `message` is for logs and is sent to a caller only for `invalidArgument` and
+/// `archived`, whose messages are written for one.
 public struct StorageError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The kind of failure, as a raw-value struct so new kinds can be added.
     public struct Code: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
