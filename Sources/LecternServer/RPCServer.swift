@@ -11,7 +11,9 @@ public final class RPCServer: Sendable {
     public let configuration: RPCServerConfiguration
     private let router: RPCRouter
     /// The request data held for open calls, bounded per connection and in all.
-    let requestMemory: RequestMemory
+    let requestMemory: HeldMemory
+    /// The responses held while their clients have not read what came before, bounded the same way.
+    let responseMemory: HeldMemory
     private let logger: Logger
     private let group: MultiThreadedEventLoopGroup
     private let state = Mutex(State())
@@ -32,7 +34,8 @@ public final class RPCServer: Sendable {
     public init(configuration: RPCServerConfiguration, router: RPCRouter, logger: Logger) {
         self.configuration = configuration
         self.router = router
-        requestMemory = RequestMemory(limit: configuration.maxRequestBytes, connectionLimit: configuration.maxRequestBytesPerConnection)
+        requestMemory = .requests(limit: configuration.maxRequestBytes, connectionLimit: configuration.maxRequestBytesPerConnection)
+        responseMemory = .responses(limit: configuration.maxResponseBytes, connectionLimit: configuration.maxResponseBytesPerConnection)
         self.logger = logger
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.eventLoopThreads))
     }
@@ -192,7 +195,8 @@ public final class RPCServer: Sendable {
                     state.nextConnectionID += 1
                     let connection = ServerConnection(
                         id: state.nextConnectionID, peer: peer, activity: accepted.activity, router: router,
-                        configuration: configuration, requestBytes: RequestMemory.Account(requestMemory),
+                        configuration: configuration, requestBytes: HeldMemory.Account(requestMemory),
+                        responseBytes: HeldMemory.Account(responseMemory),
                         outbound: outbound, channel: accepted.raw, logger: logger
                     )
                     state.connections[connection.id] = connection

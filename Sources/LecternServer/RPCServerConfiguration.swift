@@ -24,11 +24,18 @@ public struct RPCServerConfiguration: Sendable {
     /// 16 KiB. A larger one ends its call with RESOURCE_EXHAUSTED; the connection stays.
     public var maxCallStartBytes = 16 * 1024
     /// Bytes of request data the open calls of one connection may hold (see
-    /// `RequestMemory`); defaults to 32 MiB. A call or message past it ends its call with
+    /// `HeldMemory`); defaults to 32 MiB. A call or message past it ends its call with
     /// RESOURCE_EXHAUSTED.
     public var maxRequestBytesPerConnection = 32 * 1024 * 1024
     /// The same for all connections together; defaults to 256 MiB.
     public var maxRequestBytes = 256 * 1024 * 1024
+    /// Bytes of responses one connection's ended calls may hold while its client has not read
+    /// what came before (see `HeldMemory`); defaults to 16 MiB. A response past it is dropped
+    /// and its call ends with RESOURCE_EXHAUSTED, saying that the call ran. At least
+    /// `maxFrameBytes`, so that any one response fits.
+    public var maxResponseBytesPerConnection = 16 * 1024 * 1024
+    /// The same for all connections together; defaults to 256 MiB.
+    public var maxResponseBytes = 256 * 1024 * 1024
     /// A connection with no call and no frame for this long is closed (GOAWAY); defaults to 300 s.
     public var idleTimeout: Duration = .seconds(300)
     /// A frame whose bytes started arriving must be complete within this time, or the

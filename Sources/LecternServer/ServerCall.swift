@@ -21,11 +21,11 @@ final class ServerCall: Sendable {
     /// it is being delivered) must still reach it.
     private let task = Mutex<(running: Task<Void, Never>?, cancelled: Bool)>((nil, false))
 
-    /// The request bytes the call holds (`RequestMemory`) and whether it let go of them all;
+    /// The request bytes the call holds (`HeldMemory`) and whether it let go of them all;
     /// for a client-streaming call, the messages its handler has not taken yet, their bytes,
     /// and the connection's wait for room among them.
     private let held: Mutex<Held>
-    private let account: RequestMemory.Account
+    private let account: HeldMemory.Account
 
     private struct Held {
         var bytes: Int
@@ -53,7 +53,7 @@ final class ServerCall: Sendable {
 
     init(
         id: UInt32, deadline: ContinuousClock.Instant?, requests continuation: AsyncStream<ByteBuffer>.Continuation?,
-        holding bytes: Int, of account: RequestMemory.Account, maxQueued: (messages: Int, bytes: Int) = (0, 0)
+        holding bytes: Int, of account: HeldMemory.Account, maxQueued: (messages: Int, bytes: Int) = (0, 0)
     ) {
         self.id = id
         self.deadline = deadline

@@ -13,7 +13,9 @@ final class ServerConnection: Sendable {
     private let router: RPCRouter
     private let configuration: RPCServerConfiguration
     /// This connection's share of the request data the server holds.
-    private let requestBytes: RequestMemory.Account
+    private let requestBytes: HeldMemory.Account
+    /// Responses waiting in the outbound writer for a client that does not read.
+    private let responseBytes: HeldMemory.Account
     private let outbound: NIOAsyncChannelOutboundWriter<Frame>
     private let channel: any Channel
     /// One flush for the responses written in one turn of the event loop.
@@ -51,7 +53,8 @@ final class ServerConnection: Sendable {
 
     init(
         id: UInt64, peer: PeerCredentials, activity: ConnectionActivity, router: RPCRouter,
-        configuration: RPCServerConfiguration, requestBytes: RequestMemory.Account, outbound: NIOAsyncChannelOutboundWriter<Frame>,
+        configuration: RPCServerConfiguration, requestBytes: HeldMemory.Account, responseBytes: HeldMemory.Account,
+        outbound: NIOAsyncChannelOutboundWriter<Frame>,
         channel: any Channel, logger: Logger
     ) {
         self.id = id
@@ -60,6 +63,7 @@ final class ServerConnection: Sendable {
         self.router = router
         self.configuration = configuration
         self.requestBytes = requestBytes
+        self.responseBytes = responseBytes
         self.outbound = outbound
         self.channel = channel
         flusher = FlushCoalescer(channel)
@@ -279,7 +283,7 @@ final class ServerConnection: Sendable {
             return nil
         }
         // The call holds its CALL_START's bytes until it ends.
-        let cost = RequestMemory.callCost + frame.payload.readableBytes
+        let cost = HeldMemory.callCost + frame.payload.readableBytes
         if let error = requestBytes.reserve(cost) {
             try? await outbound.write(Frame(kind: .callEnd, callID: id, message: error.callEnd))
             return nil
@@ -326,6 +330,9 @@ final class ServerConnection: Sendable {
 
     // MARK: Calls
 
+    /// Responses from this size on count against the connection's budget for unread ones.
+    static let countedResponseBytes = 4 * 1024
+
     /// The most bytes of streamed messages copied into one write (see `run`).
     static let streamPieceBytes = 256 * 1024
 
@@ -368,15 +375,22 @@ final class ServerConnection: Sendable {
         let started = clock.now
         var status = RPCStatusCode.ok
         var failure = ""
-        let outcome: Result<ByteBuffer?, any Error>
+        // The response lives in this one variable, which `end` empties: a response it drops
+        // is freed before the call waits to write why.
+        var response: ByteBuffer?
+        let outcome: Result<Void, any Error>
         do {
-            outcome = .success(try await handler(sink))
+            response = try await handler(sink)
+            outcome = .success(())
         } catch {
             outcome = .failure(error)
         }
         switch outcome {
-        case .success(let response):
-            await end(call, CallEnd(), response: response)
+        case .success:
+            if let dropped = await end(call, CallEnd(), response: &response) {
+                status = dropped.code
+                failure = dropped.message
+            }
         case .failure(let error as RPCError):
             status = error.code
             failure = error.message
@@ -485,25 +499,58 @@ final class ServerConnection: Sendable {
     /// flushed with the other responses written in the same turn of the loop. A call that
     /// streamed goes through the outbound writer, behind its earlier messages; so does any
     /// call while the client is not reading, whose write then waits: a client that stops
-    /// reading holds at most its open calls' responses.
-    private func end(_ call: ServerCall, _ callEnd: CallEnd, response: ByteBuffer? = nil) async {
-        guard call.markEnded() else { return }
+    /// reading makes the server hold at most its connection's budget of responses.
+    private func end(_ call: ServerCall, _ callEnd: CallEnd) async {
+        var none: ByteBuffer?
+        _ = await end(call, callEnd, response: &none)
+    }
+
+    /// `end` with the call's response, taken out of `taken` (which is left nil) so that the
+    /// frame built here holds its only reference.
+    /// - Returns: the error sent instead of the response, when the connection's budget for
+    ///   unread responses (`HeldMemory.responses`) had no room for it.
+    private func end(_ call: ServerCall, _ callEnd: CallEnd, response taken: inout ByteBuffer?) async -> RPCError? {
+        guard call.markEnded() else { return nil }
         let (writing, streamed) = call.stopStreamWrites()
         if writing { await call.streamWritesDone() }
         retire(call)
-        let last = Frame(kind: .callEnd, callID: call.id, message: callEnd)
-        let response = response.map { Frame(kind: .message, callID: call.id, payload: $0) }
+        var last = Frame(kind: .callEnd, callID: call.id, message: callEnd)
+        var response = taken.map { Frame(kind: .message, callID: call.id, payload: $0) }
+        taken = nil
+        // A response is held until the socket took it: counted, so that a client that sends
+        // calls and reads no answers makes the server hold at most its connection's budget
+        // (a thousand 1 MiB pages otherwise stayed in memory for each such connection; the
+        // calls a connection may have open bound the count, not the size). Past the budget
+        // the response is dropped and the call says so. A response under
+        // `countedResponseBytes` is neither: the calls a connection may have open bound what
+        // those hold (4 MiB), and GetMyState's 200 bytes then cost no promise each.
+        var held = 0, dropped: RPCError?
+        if let message = response, message.payload.readableBytes >= Self.countedResponseBytes {
+            held = 2 * Frame.headerSize + message.payload.readableBytes + last.payload.readableBytes
+            if let refusal = responseBytes.reserve(held) {
+                (response, last, held, dropped) = (nil, Frame(kind: .callEnd, callID: call.id, message: refusal.callEnd), 0, refusal)
+            }
+        }
         if !streamed, channel.isWritable {
-            let (channel, flusher) = (channel, flusher)
-            let write: @Sendable () -> Void = {
+            let (channel, flusher, responseBytes) = (channel, flusher, responseBytes)
+            let write: @Sendable () -> Void = { [response, last, held] in
                 if let response { channel.write(response, promise: nil) }
-                channel.write(last, promise: nil)
+                if held > 0 {
+                    let written = channel.eventLoop.makePromise(of: Void.self)
+                    written.futureResult.whenComplete { _ in responseBytes.release(held) }
+                    channel.write(last, promise: written)
+                } else {
+                    channel.write(last, promise: nil)
+                }
                 flusher.flushSoon()
             }
             // A handler that ran on the loop (`onEventLoop`) writes at once.
             if channel.eventLoop.inEventLoop { write() } else { channel.eventLoop.execute(write) }
-            return
+            return dropped
         }
         try? await outbound.write(contentsOf: [response, last].compactMap { $0 })
+        responseBytes.release(held)
+        return dropped
     }
+
 }

@@ -10,6 +10,8 @@ public final class ConsultantService: Sendable {
     let store: any Store
     private let authenticator: Authenticator
     private let pageTokens: PageTokens
+    /// History pages read and encoded at once (`PageReads`).
+    private let pageReads = PageReads(permits: 8)
     private let presence: Presence
     let feed: LiveFeed
     /// The dashboard's database counts, served from memory.
@@ -244,21 +246,27 @@ public final class ConsultantService: Sendable {
         let size = try pageSize(request.pageSize)
         return try await audited(context, action: "ListReaderEvents", readerID: request.readerID) { consultant in
             let before = try readerPosition(request.pageToken, .readerEvents, consultant: consultant.id, reader: request.readerID).map(Self.int64)
-            let events = try await storage {
-                try await store.events(
-                    readerID: request.readerID, beforeID: before, limit: size, sinceMs: request.sinceMs, untilMs: request.untilMs, types: request.types
-                )
-            }
-            let (page, continuesAfter) = PageLimit.page(events, limit: size)
-            return ListReaderEventsResponse.with {
-                $0.events = page.map(ReaderService.message)
-                if let last = continuesAfter {
-                    $0.nextPageToken = readerToken(.readerEvents, consultant: consultant.id, reader: request.readerID,
-                                                   position: PageTokens.bytes(last.id))
-                }
-            }
+            return try await pageReads.run { try await readerEventsPage(request, consultant: consultant.id, before: before, size: size) }
         }.value
     }
+
+    /// One page of a reader's events, read and encoded under a `pageReads` permit.
+    private func readerEventsPage(_ request: ListReaderEventsRequest, consultant: Int64, before: Int64?, size: Int) async throws -> ListReaderEventsResponse {
+        let events = try await storage {
+            try await store.events(
+                readerID: request.readerID, beforeID: before, limit: size, sinceMs: request.sinceMs, untilMs: request.untilMs, types: request.types,
+                stopAfterBytes: PageLimit.bytes
+            )
+        }
+        let (page, continuesAfter) = PageLimit.page(events, limit: size)
+        return ListReaderEventsResponse.with {
+            $0.events = page.map(ReaderService.message)
+            if let last = continuesAfter {
+                $0.nextPageToken = readerToken(.readerEvents, consultant: consultant, reader: request.readerID, position: PageTokens.bytes(last.id))
+            }
+        }
+    }
+
 
     func listReaderMilestones(_ request: ListReaderMilestonesRequest, _ context: ServerContext) async throws -> ListReaderMilestonesResponse {
         let size = try pageSize(request.pageSize)

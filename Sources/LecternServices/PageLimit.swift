@@ -32,7 +32,7 @@ protocol PageItem {
 
 /// The variable-length fields plus a bound on the rest.
 extension StoredEvent: PageItem {
-    var pageBytes: Int { payload.count + clientSessionID.utf8.count + type.utf8.count + contentID.utf8.count + 80 }
+    var pageBytes: Int { sizeBound }
 }
 
 extension MessageRecord: PageItem {

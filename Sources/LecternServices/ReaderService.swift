@@ -11,6 +11,8 @@ public final class ReaderService: Sendable {
     private let presence: Presence
     private let feed: LiveFeed
     private let pageTokens: PageTokens
+    /// History pages read and encoded at once (`PageReads`).
+    private let pageReads = PageReads(permits: 8)
     private let nowMs: @Sendable () -> Int64
     /// NOT_FOUND's message when the store finds no reader: it was deleted during the call.
     static let readerGone = "the reader no longer exists"
@@ -137,14 +139,19 @@ public final class ReaderService: Sendable {
         try validation.check()
         let before = request.pageToken.isEmpty ? nil : try pageTokens.position(of: request.pageToken, .myEvents, owner: reader.id)
         let size = request.pageSize == 0 ? 100 : Int(request.pageSize)
-        let events = try await storage {
-            try await store.events(readerID: reader.id, beforeID: before, limit: size, sinceMs: request.sinceMs, untilMs: 0, types: request.types)
-        }
-        let (page, continuesAfter) = PageLimit.page(events, limit: size)
-        return ListMyEventsResponse.with {
-            $0.events = page.map(Self.message)
-            if let last = continuesAfter {
-                $0.nextPageToken = pageTokens.make(.myEvents, owner: reader.id, position: last.id)
+        return try await pageReads.run {
+            let events = try await storage {
+                try await store.events(
+                    readerID: reader.id, beforeID: before, limit: size, sinceMs: request.sinceMs, untilMs: 0, types: request.types,
+                    stopAfterBytes: PageLimit.bytes
+                )
+            }
+            let (page, continuesAfter) = PageLimit.page(events, limit: size)
+            return ListMyEventsResponse.with {
+                $0.events = page.map(Self.message)
+                if let last = continuesAfter {
+                    $0.nextPageToken = pageTokens.make(.myEvents, owner: reader.id, position: last.id)
+                }
             }
         }
     }

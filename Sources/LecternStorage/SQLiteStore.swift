@@ -186,7 +186,7 @@ public final class SQLiteStore: Store {
     }
 
     public func events(
-        readerID: Int64, beforeID: Int64?, limit: Int, sinceMs: Int64 = 0, untilMs: Int64 = 0, types: [String] = []
+        readerID: Int64, beforeID: Int64?, limit: Int, sinceMs: Int64, untilMs: Int64, types: [String], stopAfterBytes: Int
     ) async throws -> [StoredEvent] {
         let page: [SQLValue] = [.integer(readerID), .integer(beforeID ?? .max), .integer(Int64(limit))]
         let (sql, values): (String, [SQLValue])
@@ -197,7 +197,16 @@ public final class SQLiteStore: Store {
             let typesJSON = "[" + types.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "]"
             (sql, values) = (SQL.eventsPage, page + [.integer(sinceMs), .text(typesJSON), .integer(untilMs)])
         }
-        return try await read { try $0.query(sql, values, Self.storedEvent) }
+        // Stepping stops at the event that passes the byte bound: a page of 1,000 events of
+        // 16 KB read all 16 MB for the 1 MiB a response holds, and a thousand such calls
+        // on one connection made lecternd hold gigabytes.
+        return try await read { connection in
+            var bytes = 0
+            return try connection.query(sql, values, until: { (event: StoredEvent) in
+                bytes += event.sizeBound
+                return bytes > stopAfterBytes
+            }, Self.storedEvent)
+        }
     }
 
     static func storedEvent(_ row: Statement) -> StoredEvent {

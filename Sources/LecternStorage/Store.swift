@@ -30,8 +30,11 @@ public protocol Store: Sendable {
     func appendEvents(readerID: Int64, _ events: [NewEvent]) async throws -> [AppendOutcome]
     /// A reader's events, newest first, with ids below `beforeID` (all when nil), received
     /// at or after `sinceMs`, of the given types (any when empty), received
-    /// before `untilMs` (no bound when 0).
-    func events(readerID: Int64, beforeID: Int64?, limit: Int, sinceMs: Int64, untilMs: Int64, types: [String]) async throws -> [StoredEvent]
+    /// before `untilMs` (no bound when 0): at most `limit`, and no more once their
+    /// `sizeBound`s add up past `stopAfterBytes` (the event that passes it is the last).
+    func events(
+        readerID: Int64, beforeID: Int64?, limit: Int, sinceMs: Int64, untilMs: Int64, types: [String], stopAfterBytes: Int
+    ) async throws -> [StoredEvent]
     /// The reader's state; nil when the reader does not exist.
     func readerState(readerID: Int64) async throws -> ReaderStateRecord?
 
@@ -143,4 +146,13 @@ public struct CheckpointOutcome: Sendable, Hashable {
     public var checkpointedFrames: Int
     /// A reader or writer kept the checkpoint from completing.
     public var busy: Bool
+}
+
+extension Store {
+    /// A reader's events with no bound on their bytes (`events(…, stopAfterBytes:)`).
+    public func events(
+        readerID: Int64, beforeID: Int64?, limit: Int, sinceMs: Int64 = 0, untilMs: Int64 = 0, types: [String] = []
+    ) async throws -> [StoredEvent] {
+        try await events(readerID: readerID, beforeID: beforeID, limit: limit, sinceMs: sinceMs, untilMs: untilMs, types: types, stopAfterBytes: .max)
+    }
 }

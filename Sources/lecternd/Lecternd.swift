@@ -52,6 +52,12 @@ struct Lecternd: AsyncParsableCommand {
     @Option(help: "Bytes of requests the open calls of all connections may hold.")
     var maxRequestBytes = 256 * 1024 * 1024
 
+    @Option(help: "Bytes of responses one connection's client may leave unread before more are dropped (RESOURCE_EXHAUSTED); at least --max-frame-bytes.")
+    var maxResponseBytesPerConnection = 16 * 1024 * 1024
+
+    @Option(help: "Bytes of responses all clients together may leave unread.")
+    var maxResponseBytes = 256 * 1024 * 1024
+
     @Option(help: "ConsultantService.Watch streams one consultant may have open at once.")
     var maxWatchStreamsPerConsultant = 32
 
@@ -93,6 +99,8 @@ struct Lecternd: AsyncParsableCommand {
         try check(maxCallStartBytes, "max-call-start-bytes", 64...maxFrameBytes)
         try check(maxRequestBytesPerConnection, "max-request-bytes-per-connection", (64 * 1024)...(1 << 40))
         try check(maxRequestBytes, "max-request-bytes", maxRequestBytesPerConnection...(1 << 40))
+        try check(maxResponseBytesPerConnection, "max-response-bytes-per-connection", maxFrameBytes...(1 << 40))
+        try check(maxResponseBytes, "max-response-bytes", maxResponseBytesPerConnection...(1 << 40))
         try check(maxWatchStreamsPerConsultant, "max-watch-streams-per-consultant", 1...100_000)
         try check(idleTimeoutSeconds, "idle-timeout-seconds", 1...(366 * 86_400))
         try check(shutdownGraceSeconds, "shutdown-grace-seconds", 0...86_400)
@@ -140,6 +148,8 @@ struct Lecternd: AsyncParsableCommand {
         serverConfiguration.maxCallStartBytes = maxCallStartBytes
         serverConfiguration.maxRequestBytesPerConnection = maxRequestBytesPerConnection
         serverConfiguration.maxRequestBytes = maxRequestBytes
+        serverConfiguration.maxResponseBytesPerConnection = maxResponseBytesPerConnection
+        serverConfiguration.maxResponseBytes = maxResponseBytes
         serverConfiguration.idleTimeout = .seconds(idleTimeoutSeconds)
         serverConfiguration.shutdownGracePeriod = .seconds(shutdownGraceSeconds)
 

@@ -136,6 +136,25 @@ struct SQLiteStoreTests {
         }
     }
 
+    @Test("a history read stops at the event whose size passes the byte bound, filtered or not")
+    func historyByteBound() async throws {
+        try await withTemporaryStore { store, _ in
+            let reader = try await store.makeReader()
+            let big = (1...10).map { NewEvent(clientSessionID: "s", sequence: $0, type: "page_view", occurredAtMs: 1, payload: Array(repeating: 7, count: 1_000)) }
+            _ = try await store.appendEvents(readerID: reader.id, big)
+            let size = try #require(try await store.events(readerID: reader.id, beforeID: nil, limit: 1).first?.sizeBound)
+            for types in [[], ["page_view"]] {
+                // Three events pass 2.5 sizes: the third is the last read.
+                let page = try await store.events(
+                    readerID: reader.id, beforeID: nil, limit: 10, sinceMs: 0, untilMs: 0, types: types, stopAfterBytes: size * 5 / 2
+                )
+                #expect(page.map(\.sequence) == [10, 9, 8])
+                let all = try await store.events(readerID: reader.id, beforeID: nil, limit: 10, sinceMs: 0, untilMs: 0, types: types, stopAfterBytes: .max)
+                #expect(all.count == 10)
+            }
+        }
+    }
+
     @Test("history filters by type and by time received")
     func historyFilters() async throws {
         try await withTemporaryStore { store, _ in

@@ -35,6 +35,9 @@ public struct StoredEvent: Sendable, Hashable {
     public var contentID: String
     public var progress: Double?
     public var payload: [UInt8]
+
+    /// A bound on the event's encoded size: its variable-length fields plus 80 bytes for the rest.
+    public var sizeBound: Int { payload.count + clientSessionID.utf8.count + type.utf8.count + contentID.utf8.count + 80 }
 }
 
 /// The outcome for one submitted event.

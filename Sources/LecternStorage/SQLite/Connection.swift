@@ -80,6 +80,23 @@ final class Connection {
         return rows
     }
 
+    /// Runs `sql` with `values` bound and maps each row, until `stop` says the last row
+    /// mapped is the last one wanted.
+    func query<T>(
+        _ sql: String, _ values: [SQLValue], until stop: (T) -> Bool, _ row: (Statement) throws(StorageError) -> T
+    ) throws(StorageError) -> [T] {
+        let statement = try prepare(sql)
+        defer { statement.reset() }
+        statement.bind(values)
+        var rows: [T] = []
+        while try statement.step() {
+            let mapped = try row(statement)
+            rows.append(mapped)
+            if stop(mapped) { break }
+        }
+        return rows
+    }
+
     /// The first row of `sql`, mapped, or nil.
     func queryFirst<T>(_ sql: String, _ values: [SQLValue] = [], _ row: (Statement) throws(StorageError) -> T) throws(StorageError) -> T? {
         let statement = try prepare(sql)

@@ -80,6 +80,7 @@ enum TestMethods {
     static let gatedSum = "/test.v1.Test/GatedSum"
     static let flood = "/test.v1.Test/Flood"
     static let batch = "/test.v1.Test/Batch"
+    static let big = "/test.v1.Test/Big"
     static let whoAmI = "/test.v1.Test/WhoAmI"
     static let whereOnLoop = "/test.v1.Test/WhereOnLoop"
     static let whereOffLoop = "/test.v1.Test/WhereOffLoop"
@@ -128,6 +129,11 @@ enum TestMethods {
                 try await writer.write(big)
                 observer.streamedMessages.increment()
             }
+        }
+        // A response of Ping.opaqueData KiB (a CallEnd's status_message).
+        router.unary(big) { (request: Ping, _) -> CallEnd in
+            defer { observer.started.increment() }
+            return CallEnd.with { $0.statusMessage = String(repeating: "b", count: Int(request.opaqueData) * 1_024) }
         }
         // Ping.opaqueData messages of 1 KiB (status_code the index), all in one batch write.
         router.serverStreaming(batch) { (request: Ping, _, writer: ResponseWriter<CallEnd>) in

@@ -5,10 +5,11 @@ import NIOCore
 import Testing
 @testable import LecternServer
 
-/// The request data a server holds for open calls is bounded per connection and in all;
-/// past a limit the call at fault ends with RESOURCE_EXHAUSTED and the connection stays.
-@Suite("Request memory")
-struct RequestMemoryTests {
+/// The request data a server holds for open calls, and the responses it holds for clients
+/// that do not read, are bounded per connection and in all; past a limit the call at fault
+/// ends with RESOURCE_EXHAUSTED and the connection stays.
+@Suite("Held memory: requests, and responses left unread")
+struct HeldMemoryTests {
     /// A Ping with `bytes` bytes of an unknown field (number 15), which decoding skips.
     static func paddedPing(_ value: UInt64, bytes: Int) -> ByteBuffer {
         var buffer = ByteBuffer(bytes: Ping.with { $0.opaqueData = value }.serializedBytes())
@@ -51,6 +52,34 @@ struct RequestMemoryTests {
             if frame.kind == .callEnd, ids.contains(frame.callID) { ends[frame.callID] = try frame.decode(CallEnd.self) }
         }
         return ends
+    }
+
+    @Test("responses a client leaves unread are held up to the connection's budget; past it they are dropped, and their calls say they ran")
+    func unreadResponses() async throws {
+        try await withTestServer({ $0.maxResponseBytesPerConnection = 1 << 20 }) { path, server, observer, _ in
+            let socket = try RawSocket(path: path)
+            // 40 responses of 256 KiB, 10 MiB in all, asked for before anything is read.
+            for id in UInt32(1)...40 { Self.call(socket, id, TestMethods.big, ByteBuffer(bytes: Ping.with { $0.opaqueData = 256 }.serializedBytes())) }
+            await observer.started.wait(atLeast: 40)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(server.responseMemory.bytesHeld <= 1 << 20)
+            var delivered = 0, dropped = 0, ended = 0
+            while ended < 40, let frame = await socket.readFrame() {
+                if frame.kind == .message {
+                    #expect(try frame.decode(CallEnd.self).statusMessage.utf8.count == 256 * 1_024)
+                    delivered += 1
+                } else if frame.kind == .callEnd {
+                    ended += 1
+                    let end = try frame.decode(CallEnd.self)
+                    if end.statusCode == RPCStatusCode.resourceExhausted.rawValue {
+                        #expect(end.statusMessage.contains("the call ran"), "\(end.statusMessage)")
+                        dropped += 1
+                    }
+                }
+            }
+            #expect(delivered > 0 && dropped > 0 && delivered + dropped == 40, "\(delivered) delivered, \(dropped) dropped")
+            #expect(await eventually { server.responseMemory.bytesHeld == 0 })
+        }
     }
 
     @Test("a CALL_START over its limit ends that call; the connection stays")
