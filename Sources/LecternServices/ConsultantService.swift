@@ -273,12 +273,16 @@ public final class ConsultantService: Sendable {
         return try await audited(context, action: "ListReaderMilestones", readerID: request.readerID) { consultant in
             let after = try readerPosition(request.pageToken, .readerMilestones, consultant: consultant.id, reader: request.readerID)
                 .map { String(decoding: $0, as: UTF8.self) } ?? ""
-            let milestones = try await storage { try await store.milestones(readerID: request.readerID, afterContentID: after, limit: size) }
-            let (page, continuesAfter) = PageLimit.page(milestones, limit: size)
-            return ListReaderMilestonesResponse.with {
-                $0.milestones = page.map(ReaderService.message)
-                if let last = continuesAfter {
-                    $0.nextPageToken = readerToken(.readerMilestones, consultant: consultant.id, reader: request.readerID, position: Array(last.contentID.utf8))
+            return try await pageReads.run {
+                let milestones = try await storage {
+                    try await store.milestones(readerID: request.readerID, afterContentID: after, limit: size, stopAfterBytes: PageLimit.bytes)
+                }
+                let (page, continuesAfter) = PageLimit.page(milestones, limit: size)
+                return ListReaderMilestonesResponse.with {
+                    $0.milestones = page.map(ReaderService.message)
+                    if let last = continuesAfter {
+                        $0.nextPageToken = readerToken(.readerMilestones, consultant: consultant.id, reader: request.readerID, position: Array(last.contentID.utf8))
+                    }
                 }
             }
         }.value
@@ -299,13 +303,17 @@ public final class ConsultantService: Sendable {
         let size = try pageSize(request.pageSize)
         return try await audited(context, action: "ListConversation", readerID: request.readerID) { consultant in
             let before = try readerPosition(request.pageToken, .conversation, consultant: consultant.id, reader: request.readerID).map(Self.int64)
-            let messages = try await storage { try await store.messages(readerID: request.readerID, beforeID: before, limit: size, unreadOnly: false) }
-            let (page, continuesAfter) = PageLimit.page(messages, limit: size)
-            return ListConversationResponse.with {
-                $0.messages = page.map(ReaderService.message)
-                if let last = continuesAfter {
-                    $0.nextPageToken = readerToken(.conversation, consultant: consultant.id, reader: request.readerID,
-                                                   position: PageTokens.bytes(last.id))
+            return try await pageReads.run {
+                let messages = try await storage {
+                    try await store.messages(readerID: request.readerID, beforeID: before, limit: size, unreadOnly: false, stopAfterBytes: PageLimit.bytes)
+                }
+                let (page, continuesAfter) = PageLimit.page(messages, limit: size)
+                return ListConversationResponse.with {
+                    $0.messages = page.map(ReaderService.message)
+                    if let last = continuesAfter {
+                        $0.nextPageToken = readerToken(.conversation, consultant: consultant.id, reader: request.readerID,
+                                                       position: PageTokens.bytes(last.id))
+                    }
                 }
             }
         }.value

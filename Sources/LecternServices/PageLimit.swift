@@ -36,9 +36,9 @@ extension StoredEvent: PageItem {
 }
 
 extension MessageRecord: PageItem {
-    var pageBytes: Int { body.utf8.count + 64 }
+    var pageBytes: Int { sizeBound }
 }
 
 extension MilestoneRecord: PageItem {
-    var pageBytes: Int { contentID.utf8.count + attributesJSON.utf8.count + 80 }
+    var pageBytes: Int { sizeBound }
 }

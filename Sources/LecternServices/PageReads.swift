@@ -1,8 +1,9 @@
 import Synchronization
 
-/// How many history pages are read and encoded at once, for all callers together.
+/// How many list pages of a reader's history (events, milestones, messages) are read and
+/// encoded at once, for all callers of one service together.
 ///
-/// A page of events is up to about 1 MiB as Swift values and again as its encoded response.
+/// A page is up to about 1 MiB as Swift values and again as its encoded response.
 /// The read pool's threads read pages faster than the tasks they resume encode them, so
 /// without a bound every call waiting for a page soon holds one: 2,000 calls sent at once
 /// made lecternd hold more than a gigabyte, then keep it. A call waits for a permit before

@@ -195,12 +195,16 @@ public final class ReaderService: Sendable {
         try validation.check()
         let after = request.pageToken.isEmpty ? "" : String(decoding: try pageTokens.bytes(of: request.pageToken, .myMilestones, owner: reader.id), as: UTF8.self)
         let size = request.pageSize == 0 ? 100 : Int(request.pageSize)
-        let milestones = try await storage { try await store.milestones(readerID: reader.id, afterContentID: after, limit: size) }
-        let (page, continuesAfter) = PageLimit.page(milestones, limit: size)
-        return ListMyMilestonesResponse.with {
-            $0.milestones = page.map(Self.message)
-            if let last = continuesAfter {
-                $0.nextPageToken = pageTokens.make(.myMilestones, owner: reader.id, position: Array(last.contentID.utf8))
+        return try await pageReads.run {
+            let milestones = try await storage {
+                try await store.milestones(readerID: reader.id, afterContentID: after, limit: size, stopAfterBytes: PageLimit.bytes)
+            }
+            let (page, continuesAfter) = PageLimit.page(milestones, limit: size)
+            return ListMyMilestonesResponse.with {
+                $0.milestones = page.map(Self.message)
+                if let last = continuesAfter {
+                    $0.nextPageToken = pageTokens.make(.myMilestones, owner: reader.id, position: Array(last.contentID.utf8))
+                }
             }
         }
     }
@@ -219,14 +223,16 @@ public final class ReaderService: Sendable {
         try validation.check()
         let before: Int64? = request.pageToken.isEmpty ? nil : try pageTokens.position(of: request.pageToken, .myMessages, owner: reader.id)
         let size = request.pageSize == 0 ? 100 : Int(request.pageSize)
-        let messages = try await storage {
-            try await store.messages(readerID: reader.id, beforeID: before, limit: size, unreadOnly: request.unreadOnly)
-        }
-        let (page, continuesAfter) = PageLimit.page(messages, limit: size)
-        return ListMyMessagesResponse.with {
-            $0.messages = page.map(Self.message)
-            if let last = continuesAfter {
-                $0.nextPageToken = pageTokens.make(.myMessages, owner: reader.id, position: last.id)
+        return try await pageReads.run {
+            let messages = try await storage {
+                try await store.messages(readerID: reader.id, beforeID: before, limit: size, unreadOnly: request.unreadOnly, stopAfterBytes: PageLimit.bytes)
+            }
+            let (page, continuesAfter) = PageLimit.page(messages, limit: size)
+            return ListMyMessagesResponse.with {
+                $0.messages = page.map(Self.message)
+                if let last = continuesAfter {
+                    $0.nextPageToken = pageTokens.make(.myMessages, owner: reader.id, position: last.id)
+                }
             }
         }
     }

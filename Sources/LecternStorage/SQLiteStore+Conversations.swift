@@ -22,9 +22,12 @@ extension SQLiteStore {
         }
     }
 
-    public func milestones(readerID: Int64, afterContentID: String, limit: Int) async throws -> [MilestoneRecord] {
+    public func milestones(readerID: Int64, afterContentID: String, limit: Int, stopAfterBytes: Int) async throws -> [MilestoneRecord] {
         try await read { connection in
-            try connection.query(SQL.milestonesPage, [.integer(readerID), .text(afterContentID), .integer(Int64(limit))], Self.milestoneRecord)
+            try Self.rows(
+                connection, SQL.milestonesPage, [.integer(readerID), .text(afterContentID), .integer(Int64(limit))],
+                stopAfterBytes: stopAfterBytes, size: \.sizeBound, Self.milestoneRecord
+            )
         }
     }
 
@@ -52,11 +55,12 @@ extension SQLiteStore {
         }
     }
 
-    public func messages(readerID: Int64, beforeID: Int64?, limit: Int, unreadOnly: Bool) async throws -> [MessageRecord] {
+    public func messages(readerID: Int64, beforeID: Int64?, limit: Int, unreadOnly: Bool, stopAfterBytes: Int) async throws -> [MessageRecord] {
         try await read { connection in
-            try connection.query(
-                SQL.messagesPage, [.integer(readerID), .integer(beforeID ?? .max), .integer(Int64(limit)), .integer(unreadOnly ? 1 : 0)]
-            ) { row in Self.messageRecord(row) }
+            try Self.rows(
+                connection, SQL.messagesPage, [.integer(readerID), .integer(beforeID ?? .max), .integer(Int64(limit)), .integer(unreadOnly ? 1 : 0)],
+                stopAfterBytes: stopAfterBytes, size: \.sizeBound, Self.messageRecord
+            )
         }
     }
 

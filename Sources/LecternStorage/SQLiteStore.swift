@@ -197,16 +197,21 @@ public final class SQLiteStore: Store {
             let typesJSON = "[" + types.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "]"
             (sql, values) = (SQL.eventsPage, page + [.integer(sinceMs), .text(typesJSON), .integer(untilMs)])
         }
-        // Stepping stops at the event that passes the byte bound: a page of 1,000 events of
-        // 16 KB read all 16 MB for the 1 MiB a response holds, and a thousand such calls
-        // on one connection made lecternd hold gigabytes.
-        return try await read { connection in
-            var bytes = 0
-            return try connection.query(sql, values, until: { (event: StoredEvent) in
-                bytes += event.sizeBound
-                return bytes > stopAfterBytes
-            }, Self.storedEvent)
-        }
+        return try await read { try Self.rows($0, sql, values, stopAfterBytes: stopAfterBytes, size: \.sizeBound, Self.storedEvent) }
+    }
+
+    /// The rows of a history page, mapped, until their sizes add up past `bytes` (that row
+    /// is the last). Without the bound, a page of 1,000 events of 16 KB read all 16 MB for
+    /// the 1 MiB a response holds, and a thousand such calls made lecternd hold gigabytes.
+    static func rows<T>(
+        _ connection: Connection, _ sql: String, _ values: [SQLValue], stopAfterBytes bytes: Int, size: (T) -> Int,
+        _ row: (Statement) throws(StorageError) -> T
+    ) throws(StorageError) -> [T] {
+        var total = 0
+        return try connection.query(sql, values, until: { item in
+            total += size(item)
+            return total > bytes
+        }, row)
     }
 
     static func storedEvent(_ row: Statement) -> StoredEvent {

@@ -43,14 +43,16 @@ public protocol Store: Sendable {
     /// of completed milestones current. Returns the milestone and whether it is new.
     func upsertMilestone(readerID: Int64, contentID: String, status: Int, score: Double, attributesJSON: String) async throws -> (MilestoneRecord, created: Bool)
     /// A reader's milestones in content-id order, after `afterContentID`.
-    func milestones(readerID: Int64, afterContentID: String, limit: Int) async throws -> [MilestoneRecord]
+    /// No more once their `sizeBound`s add up past `stopAfterBytes` (the one that passes it is the last).
+    func milestones(readerID: Int64, afterContentID: String, limit: Int, stopAfterBytes: Int) async throws -> [MilestoneRecord]
 
     /// Stores a message (direction 1 reader to consultant, 2 consultant to reader); a
     /// message to the reader counts as unread in the reader's state.
     func sendMessage(readerID: Int64, consultantID: Int64, direction: Int, body: String) async throws -> MessageRecord
     /// A reader's conversation, newest first, with ids below `beforeID` (all when nil);
     /// with `unreadOnly`, only the messages to the reader it has not read.
-    func messages(readerID: Int64, beforeID: Int64?, limit: Int, unreadOnly: Bool) async throws -> [MessageRecord]
+    /// No more once their `sizeBound`s add up past `stopAfterBytes` (the one that passes it is the last).
+    func messages(readerID: Int64, beforeID: Int64?, limit: Int, unreadOnly: Bool, stopAfterBytes: Int) async throws -> [MessageRecord]
     /// Marks messages to the reader read (the listed ids, and every one up to `upToID` when
     /// not 0); ids of other readers' messages are ignored. Returns how many were marked.
     func markMessagesRead(readerID: Int64, ids: [Int64], upToID: Int64) async throws -> Int
@@ -149,10 +151,21 @@ public struct CheckpointOutcome: Sendable, Hashable {
 }
 
 extension Store {
-    /// A reader's events with no bound on their bytes (`events(…, stopAfterBytes:)`).
+    /// A reader's events with no bound on their bytes (`events(…, stopAfterBytes:)`); the
+    /// same for milestones and messages below.
     public func events(
         readerID: Int64, beforeID: Int64?, limit: Int, sinceMs: Int64 = 0, untilMs: Int64 = 0, types: [String] = []
     ) async throws -> [StoredEvent] {
         try await events(readerID: readerID, beforeID: beforeID, limit: limit, sinceMs: sinceMs, untilMs: untilMs, types: types, stopAfterBytes: .max)
+    }
+
+    /// A reader's milestones with no bound on their bytes.
+    public func milestones(readerID: Int64, afterContentID: String, limit: Int) async throws -> [MilestoneRecord] {
+        try await milestones(readerID: readerID, afterContentID: afterContentID, limit: limit, stopAfterBytes: .max)
+    }
+
+    /// A reader's messages with no bound on their bytes.
+    public func messages(readerID: Int64, beforeID: Int64?, limit: Int, unreadOnly: Bool) async throws -> [MessageRecord] {
+        try await messages(readerID: readerID, beforeID: beforeID, limit: limit, unreadOnly: unreadOnly, stopAfterBytes: .max)
     }
 }

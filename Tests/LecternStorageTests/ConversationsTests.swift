@@ -23,6 +23,24 @@ struct ConversationsTests {
         }
     }
 
+    @Test("pages of milestones and of messages stop at the one whose size passes the byte bound")
+    func byteBoundedPages() async throws {
+        try await withTemporaryStore { store, _ in
+            let reader = try await store.makeReader()
+            let attributes = #"{"a":""# + String(repeating: "x", count: 1_000) + #""}"#
+            for n in 1...6 {
+                _ = try await store.upsertMilestone(readerID: reader.id, contentID: "ch-\(n)", status: 1, score: 0, attributesJSON: attributes)
+                _ = try await store.sendMessage(readerID: reader.id, consultantID: 0, direction: 1, body: String(repeating: "m", count: 1_000))
+            }
+            let milestone = try #require(try await store.milestones(readerID: reader.id, afterContentID: "", limit: 1).first?.sizeBound)
+            let milestones = try await store.milestones(readerID: reader.id, afterContentID: "", limit: 10, stopAfterBytes: milestone * 5 / 2)
+            #expect(milestones.map(\.contentID) == ["ch-1", "ch-2", "ch-3"])
+            let message = try #require(try await store.messages(readerID: reader.id, beforeID: nil, limit: 1, unreadOnly: false).first?.sizeBound)
+            #expect(try await store.messages(readerID: reader.id, beforeID: nil, limit: 10, unreadOnly: false, stopAfterBytes: message * 3 / 2).count == 2)
+            #expect(try await store.messages(readerID: reader.id, beforeID: nil, limit: 10, unreadOnly: false).count == 6)
+        }
+    }
+
     @Test("stuck readers: each reader with an open milestone not updated since the bound counts once, until none is open")
     func stuckReaders() async throws {
         try await withTemporaryStore { store, _ in

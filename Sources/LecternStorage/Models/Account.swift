@@ -60,6 +60,9 @@ public struct MilestoneRecord: Sendable, Hashable {
     public var attributesJSON: String
     /// The feed position of its latest update.
     public var feedPosition: Int64
+
+    /// A bound on the milestone's encoded size: its variable-length fields plus 80 bytes.
+    public var sizeBound: Int { contentID.utf8.count + attributesJSON.utf8.count + 80 }
 }
 
 /// A message between a reader and the consultants.
@@ -73,6 +76,9 @@ public struct MessageRecord: Sendable, Hashable {
     public var body: String
     public var sentAtMs: Int64
     public var readAtMs: Int64
+
+    /// A bound on the message's encoded size: its body plus 64 bytes.
+    public var sizeBound: Int { body.utf8.count + 64 }
 }
 
 /// One audited action: who looked at or changed what, when, from which process.
