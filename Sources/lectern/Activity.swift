@@ -9,6 +9,14 @@ extension Lectern.Connection {
         print(json ? ProtoJSON.string(response) : text(response))
     }
 
+    /// `show` for one update of a stream, written out at once: into a pipe or a file, stdout
+    /// is block-buffered, and `lectern watch | grep …` printed nothing until 4 KiB had
+    /// gathered, and lost what had when interrupted.
+    func showLive<M: ProtoMessage>(_ response: M, _ text: (M) -> String) {
+        show(response, text)
+        fflush(nil)  // every output stream: `stdout` itself is not concurrency-safe to name
+    }
+
     /// A table: a header line, then one tab-separated line per row.
     func table(_ header: [String], _ rows: [[String]]) -> String {
         ([header] + rows).map { $0.joined(separator: "\t") }.joined(separator: "\n")
@@ -242,7 +250,7 @@ extension Lectern {
             var printed = 0
             try await call {
                 for try await update in try await ConsultantClient(connection.client()).watch(request, options: options) {
-                    connection.show(update, Self.line)
+                    connection.showLive(update, Self.line)
                     printed += 1
                     if count > 0 && printed >= count { break }
                 }

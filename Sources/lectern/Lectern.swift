@@ -62,7 +62,7 @@ struct Lectern: AsyncParsableCommand {
                 options.timeout = nil
                 try await call {
                     for try await status in try await HealthClient(client).watch(service: service, options: options) {
-                        connection.show(status) { $0.status.description.replacingOccurrences(of: "SERVING_STATUS_", with: "") }
+                        connection.showLive(status) { $0.status.description.replacingOccurrences(of: "SERVING_STATUS_", with: "") }
                     }
                 }
                 return
