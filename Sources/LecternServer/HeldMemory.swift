@@ -9,9 +9,10 @@ import Synchronization
 ///   its request messages, from when they are read until the handler takes them (a
 ///   client-streaming call) or the call ends (the one request of any other call). Past a
 ///   limit the call at fault ends with RESOURCE_EXHAUSTED.
-/// - `responses`: a call's last frames (its response and CALL_END) while they wait for the
-///   client to read what came before (`ServerConnection.end`). Past a limit the response is
-///   dropped and the call ends with RESOURCE_EXHAUSTED saying that it ran.
+/// - `responses`: a call's last frames (its response and CALL_END) from their write until
+///   the socket took them (`ServerConnection.end`). Past a limit, a response for a client
+///   that is not reading is dropped and the call ends with RESOURCE_EXHAUSTED saying that it
+///   ran; one for a client that reads is counted and sent.
 ///
 /// Either way the connection stays.
 final class HeldMemory: Sendable {
@@ -74,6 +75,12 @@ final class HeldMemory: Sendable {
             return onConnection > memory.connectionLimit
                 ? memory.refusal(.connection, memory.connectionLimit)
                 : memory.refusal(.server, memory.limit)
+        }
+
+        /// Counts `bytes` whatever the limits (bytes on their way to a client that reads).
+        func take(_ bytes: Int) {
+            used.wrappingAdd(bytes, ordering: .relaxed)
+            memory.used.wrappingAdd(bytes, ordering: .relaxed)
         }
 
         func release(_ bytes: Int) {

@@ -521,17 +521,22 @@ final class ServerConnection: Sendable {
         // calls and reads no answers makes the server hold at most its connection's budget
         // (a thousand 1 MiB pages otherwise stayed in memory for each such connection; the
         // calls a connection may have open bound the count, not the size). Past the budget
-        // the response is dropped and the call says so. A response under
-        // `countedResponseBytes` is neither: the calls a connection may have open bound what
-        // those hold (4 MiB), and GetMyState's 200 bytes then cost no promise each.
+        // the response is dropped and the call says so, but only while this client is not
+        // reading (the channel is not writable): one that reads is never refused because
+        // others filled the server's budget. A response under `countedResponseBytes` is
+        // neither counted nor dropped: the calls a connection may have open bound what those
+        // hold (4 MiB), and GetMyState's 200 bytes then cost no promise each.
+        let writable = !streamed && channel.isWritable
         var held = 0, dropped: RPCError?
         if let message = response, message.payload.readableBytes >= Self.countedResponseBytes {
             held = 2 * Frame.headerSize + message.payload.readableBytes + last.payload.readableBytes
-            if let refusal = responseBytes.reserve(held) {
+            if writable {
+                responseBytes.take(held)
+            } else if let refusal = responseBytes.reserve(held) {
                 (response, last, held, dropped) = (nil, Frame(kind: .callEnd, callID: call.id, message: refusal.callEnd), 0, refusal)
             }
         }
-        if !streamed, channel.isWritable {
+        if writable {
             let (channel, flusher, responseBytes) = (channel, flusher, responseBytes)
             let write: @Sendable () -> Void = { [response, last, held] in
                 if let response { channel.write(response, promise: nil) }

@@ -82,6 +82,23 @@ struct HeldMemoryTests {
         }
     }
 
+    @Test("a client that reads gets its responses even while others fill the server's budget for unread ones")
+    func readingClientNotRefused() async throws {
+        try await withTestServer({ $0.maxResponseBytesPerConnection = 1 << 20; $0.maxResponseBytes = 1 << 20 }) { path, server, observer, _ in
+            let lazy = try RawSocket(path: path)
+            for id in UInt32(1)...20 { Self.call(lazy, id, TestMethods.big, ByteBuffer(bytes: Ping.with { $0.opaqueData = 256 }.serializedBytes())) }
+            await observer.started.wait(atLeast: 20)
+            #expect(await eventually { server.responseMemory.bytesHeld >= 3 * 256 * 1_024 })
+            let connection = try await RPCConnection.connect(socketPath: path)
+            for _ in 0..<10 {
+                let big = try await connection.unary(TestMethods.big, Ping.with { $0.opaqueData = 256 }, as: CallEnd.self)
+                #expect(big.statusMessage.utf8.count == 256 * 1_024)
+            }
+            await connection.close()
+            _ = lazy
+        }
+    }
+
     @Test("a CALL_START over its limit ends that call; the connection stays")
     func largeCallStart() async throws {
         try await withTestServer({ $0.maxCallStartBytes = 1_024 }) { path, server, _, _ in
