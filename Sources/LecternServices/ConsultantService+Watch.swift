@@ -86,14 +86,16 @@ extension ConsultantService {
         while true {
             let page = try await storage { () async throws -> [Activity] in
                 do {
-                    return try await store.activity(after: cursor, limit: Self.replayPage)
+                    return try await store.activity(after: cursor, limit: Self.replayPage, stopAfterBytes: PageLimit.bytes)
                 } catch let error as StorageError where error.code == .archived {
                     throw RPCError(.outOfRange, "cursor: \(error.message)")
                 }
             }
+            // A page may be short of `replayPage` (its bytes) and more follow: only an empty
+            // page says the replay is done.
+            guard let last = page.last else { return cursor }
             try await writer.write(encoded: page.filter(filter.wants).map { ByteBuffer(bytes: Self.update($0).serializedBytes()) })
-            cursor = page.last?.position ?? cursor
-            if page.count < Self.replayPage { return cursor }
+            cursor = last.position
         }
     }
 

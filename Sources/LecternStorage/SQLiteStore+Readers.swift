@@ -85,7 +85,7 @@ extension SQLiteStore {
 
     public var feedPosition: Int64 { writer.committedPosition }
 
-    public func activity(after position: Int64, limit: Int) async throws -> [Activity] {
+    public func activity(after position: Int64, limit: Int, stopAfterBytes: Int) async throws -> [Activity] {
         try await read { connection in
             // In the same snapshot as the rows read: an archive that ran before it moved
             // events after `position` out of reach, and the page would hide that gap.
@@ -94,20 +94,29 @@ extension SQLiteStore {
                 throw StorageError(.archived, "events up to feed position \(archivedThrough) were archived (ArchiveEvents) and cannot be replayed: resume from cursor \(archivedThrough), or watch live with no cursor")
             }
             let bounds: [SQLValue] = [.integer(position), .integer(Int64(limit))]
-            var activity = try connection.query(SQL.eventsAfter, bounds) { row in
-                let event = Self.storedEvent(row)
-                return Activity(position: event.id, committedAtMs: event.receivedAtMs, item: .event(event))
+            // Each table is read up to `limit` rows or `stopAfterBytes`. One that stopped
+            // short of its end is complete only up to its last row read, so the merge keeps
+            // what lies at or below the earliest such row: no gap, whichever table ran long.
+            var complete = Int64.max
+            func table<Row>(_ sql: String, _ size: (Row) -> Int, _ row: (Statement) -> Row, _ activity: (Row) -> Activity) throws(StorageError) -> [Activity] {
+                let rows = try Self.rows(connection, sql, bounds, stopAfterBytes: stopAfterBytes, size: size) { row($0) }
+                let activities = rows.map(activity)
+                if rows.count == limit || rows.reduce(0, { $0 + size($1) }) > stopAfterBytes, let last = activities.last {
+                    complete = min(complete, last.position)
+                }
+                return activities
             }
-            activity += try connection.query(SQL.messagesAfter, bounds) { row in
-                let message = Self.messageRecord(row)
-                return Activity(position: message.id, committedAtMs: message.sentAtMs, item: .message(message))
+            var activity = try table(SQL.eventsAfter, \.sizeBound, Self.storedEvent) {
+                Activity(position: $0.id, committedAtMs: $0.receivedAtMs, item: .event($0))
             }
-            activity += try connection.query(SQL.milestonesAfter, bounds) { row in
-                let milestone = Self.milestoneRecord(row)
-                return Activity(position: milestone.feedPosition, committedAtMs: milestone.updatedAtMs, item: .milestone(milestone))
+            activity += try table(SQL.messagesAfter, \.sizeBound, Self.messageRecord) {
+                Activity(position: $0.id, committedAtMs: $0.sentAtMs, item: .message($0))
+            }
+            activity += try table(SQL.milestonesAfter, \.sizeBound, Self.milestoneRecord) {
+                Activity(position: $0.feedPosition, committedAtMs: $0.updatedAtMs, item: .milestone($0))
             }
             activity.sort { $0.position < $1.position }
-            return Array(activity.prefix(limit))
+            return Array(activity.prefix { $0.position <= complete }.prefix(limit))
         }
     }
 

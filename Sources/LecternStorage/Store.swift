@@ -91,12 +91,14 @@ public protocol Store: Sendable {
     func subscribe(_ subscriber: @escaping @Sendable (CommittedBatch) -> Void)
     /// The position of the last activity committed and handed to subscribers.
     var feedPosition: Int64 { get }
-    /// Committed activity after `position`, in position order: at most `limit` items.
-    /// Milestones appear once, at the position of their latest update; events of deleted
-    /// readers no longer appear.
+    /// Committed activity after `position`, in position order, with no gap: every activity
+    /// after `position` up to the last one returned. At most `limit` items, and few enough
+    /// that each table's rows stay near `stopAfterBytes`; none once nothing follows
+    /// `position`. Milestones appear once, at the position of their latest update; events of
+    /// deleted readers no longer appear.
     /// - Throws: `archived` when `position` is below the last event ArchiveEvents moved out
     ///   (the message names that position).
-    func activity(after position: Int64, limit: Int) async throws -> [Activity]
+    func activity(after position: Int64, limit: Int, stopAfterBytes: Int) async throws -> [Activity]
     /// When each event received at or after `sinceMs` was received, oldest first.
     func eventReceiptTimes(sinceMs: Int64) async throws -> [Int64]
     /// Counts for the dashboard; a milestone started and not updated since

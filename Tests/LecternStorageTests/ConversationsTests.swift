@@ -41,6 +41,33 @@ struct ConversationsTests {
         }
     }
 
+    @Test("activity pages bounded by bytes give every event, message and milestone once, in order, whichever table runs long")
+    func activityPagesByBytes() async throws {
+        try await withTemporaryStore { store, _ in
+            let reader = try await store.makeReader()
+            // Events of 3 KB, messages of 100 bytes and milestones of 1 KB, interleaved.
+            for n in UInt64(1)...40 {
+                _ = try await store.appendEvents(readerID: reader.id, [NewEvent(clientSessionID: "s", sequence: n, type: "page_view", occurredAtMs: 1, payload: Array(repeating: 1, count: 3_000))])
+                _ = try await store.sendMessage(readerID: reader.id, consultantID: 0, direction: 1, body: String(repeating: "m", count: 100))
+                if n % 3 == 0 {
+                    _ = try await store.upsertMilestone(readerID: reader.id, contentID: "ch-\(n)", status: 1, score: 0, attributesJSON: #"{"a":""# + String(repeating: "x", count: 1_000) + #""}"#)
+                }
+            }
+            let all = try await store.activity(after: 0, limit: 1_000, stopAfterBytes: .max)
+            #expect(all.count == 93 && all.map(\.position) == all.map(\.position).sorted())
+            var pages: [[Activity]] = [], cursor: Int64 = 0
+            while true {
+                let page = try await store.activity(after: cursor, limit: 512, stopAfterBytes: 10_000)
+                guard let last = page.last else { break }
+                pages.append(page)
+                cursor = last.position
+            }
+            #expect(pages.flatMap { $0 } == all)
+            #expect(pages.count > 10)
+            #expect(try await store.activity(after: 0, limit: 5, stopAfterBytes: .max) == Array(all.prefix(5)))
+        }
+    }
+
     @Test("stuck readers: each reader with an open milestone not updated since the bound counts once, until none is open")
     func stuckReaders() async throws {
         try await withTemporaryStore { store, _ in
