@@ -246,39 +246,31 @@ public final class ConsultantService: Sendable {
         let size = try pageSize(request.pageSize)
         return try await audited(context, action: "ListReaderEvents", readerID: request.readerID) { consultant in
             let before = try readerPosition(request.pageToken, .readerEvents, consultant: consultant.id, reader: request.readerID).map(Self.int64)
-            return try await pageReads.run { try await readerEventsPage(request, consultant: consultant.id, before: before, size: size) }
+            return try await pageReads.page(limit: size) { bytes in
+                try await store.events(
+                    readerID: request.readerID, beforeID: before, limit: size, sinceMs: request.sinceMs, untilMs: request.untilMs,
+                    types: request.types, stopAfterBytes: bytes
+                )
+            } respond: { page, continuesAfter in
+                ListReaderEventsResponse.with {
+                    $0.events = page.map(ReaderService.message)
+                    if let last = continuesAfter {
+                        $0.nextPageToken = readerToken(.readerEvents, consultant: consultant.id, reader: request.readerID, position: PageTokens.bytes(last.id))
+                    }
+                }
+            }
         }.value
     }
-
-    /// One page of a reader's events, read and encoded under a `pageReads` permit.
-    private func readerEventsPage(_ request: ListReaderEventsRequest, consultant: Int64, before: Int64?, size: Int) async throws -> ListReaderEventsResponse {
-        let events = try await storage {
-            try await store.events(
-                readerID: request.readerID, beforeID: before, limit: size, sinceMs: request.sinceMs, untilMs: request.untilMs, types: request.types,
-                stopAfterBytes: PageLimit.bytes
-            )
-        }
-        let (page, continuesAfter) = PageLimit.page(events, limit: size)
-        return ListReaderEventsResponse.with {
-            $0.events = page.map(ReaderService.message)
-            if let last = continuesAfter {
-                $0.nextPageToken = readerToken(.readerEvents, consultant: consultant, reader: request.readerID, position: PageTokens.bytes(last.id))
-            }
-        }
-    }
-
 
     func listReaderMilestones(_ request: ListReaderMilestonesRequest, _ context: ServerContext) async throws -> ListReaderMilestonesResponse {
         let size = try pageSize(request.pageSize)
         return try await audited(context, action: "ListReaderMilestones", readerID: request.readerID) { consultant in
             let after = try readerPosition(request.pageToken, .readerMilestones, consultant: consultant.id, reader: request.readerID)
                 .map { String(decoding: $0, as: UTF8.self) } ?? ""
-            return try await pageReads.run {
-                let milestones = try await storage {
-                    try await store.milestones(readerID: request.readerID, afterContentID: after, limit: size, stopAfterBytes: PageLimit.bytes)
-                }
-                let (page, continuesAfter) = PageLimit.page(milestones, limit: size)
-                return ListReaderMilestonesResponse.with {
+            return try await pageReads.page(limit: size) { bytes in
+                try await store.milestones(readerID: request.readerID, afterContentID: after, limit: size, stopAfterBytes: bytes)
+            } respond: { page, continuesAfter in
+                ListReaderMilestonesResponse.with {
                     $0.milestones = page.map(ReaderService.message)
                     if let last = continuesAfter {
                         $0.nextPageToken = readerToken(.readerMilestones, consultant: consultant.id, reader: request.readerID, position: Array(last.contentID.utf8))
@@ -303,16 +295,13 @@ public final class ConsultantService: Sendable {
         let size = try pageSize(request.pageSize)
         return try await audited(context, action: "ListConversation", readerID: request.readerID) { consultant in
             let before = try readerPosition(request.pageToken, .conversation, consultant: consultant.id, reader: request.readerID).map(Self.int64)
-            return try await pageReads.run {
-                let messages = try await storage {
-                    try await store.messages(readerID: request.readerID, beforeID: before, limit: size, unreadOnly: false, stopAfterBytes: PageLimit.bytes)
-                }
-                let (page, continuesAfter) = PageLimit.page(messages, limit: size)
-                return ListConversationResponse.with {
+            return try await pageReads.page(limit: size) { bytes in
+                try await store.messages(readerID: request.readerID, beforeID: before, limit: size, unreadOnly: false, stopAfterBytes: bytes)
+            } respond: { page, continuesAfter in
+                ListConversationResponse.with {
                     $0.messages = page.map(ReaderService.message)
                     if let last = continuesAfter {
-                        $0.nextPageToken = readerToken(.conversation, consultant: consultant.id, reader: request.readerID,
-                                                       position: PageTokens.bytes(last.id))
+                        $0.nextPageToken = readerToken(.conversation, consultant: consultant.id, reader: request.readerID, position: PageTokens.bytes(last.id))
                     }
                 }
             }

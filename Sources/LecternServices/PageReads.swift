@@ -22,6 +22,19 @@ final class PageReads: Sendable {
         state = Mutex(State(available: max(1, permits)))
     }
 
+    /// One list page, holding a permit: `read` with the page's byte bound (`PageLimit.bytes`,
+    /// a store error becoming its RPC status), cut to the page (`PageLimit.page`), then
+    /// `respond` with the page and, when another follows, its last item (for the token).
+    func page<Item: PageItem, Response: Sendable>(
+        limit: Int, read: (_ stopAfterBytes: Int) async throws -> [Item], respond: (ArraySlice<Item>, _ continuesAfter: Item?) -> Response
+    ) async throws -> Response {
+        try await run {
+            let items = try await storage { try await read(PageLimit.bytes) }
+            let (page, continuesAfter) = PageLimit.page(items, limit: limit)
+            return respond(page, continuesAfter)
+        }
+    }
+
     /// Runs `body` holding a permit.
     func run<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         try await acquire()

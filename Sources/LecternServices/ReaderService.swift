@@ -139,15 +139,12 @@ public final class ReaderService: Sendable {
         try validation.check()
         let before = request.pageToken.isEmpty ? nil : try pageTokens.position(of: request.pageToken, .myEvents, owner: reader.id)
         let size = request.pageSize == 0 ? 100 : Int(request.pageSize)
-        return try await pageReads.run {
-            let events = try await storage {
-                try await store.events(
-                    readerID: reader.id, beforeID: before, limit: size, sinceMs: request.sinceMs, untilMs: 0, types: request.types,
-                    stopAfterBytes: PageLimit.bytes
-                )
-            }
-            let (page, continuesAfter) = PageLimit.page(events, limit: size)
-            return ListMyEventsResponse.with {
+        return try await pageReads.page(limit: size) { bytes in
+            try await store.events(
+                readerID: reader.id, beforeID: before, limit: size, sinceMs: request.sinceMs, untilMs: 0, types: request.types, stopAfterBytes: bytes
+            )
+        } respond: { page, continuesAfter in
+            ListMyEventsResponse.with {
                 $0.events = page.map(Self.message)
                 if let last = continuesAfter {
                     $0.nextPageToken = pageTokens.make(.myEvents, owner: reader.id, position: last.id)
@@ -195,12 +192,10 @@ public final class ReaderService: Sendable {
         try validation.check()
         let after = request.pageToken.isEmpty ? "" : String(decoding: try pageTokens.bytes(of: request.pageToken, .myMilestones, owner: reader.id), as: UTF8.self)
         let size = request.pageSize == 0 ? 100 : Int(request.pageSize)
-        return try await pageReads.run {
-            let milestones = try await storage {
-                try await store.milestones(readerID: reader.id, afterContentID: after, limit: size, stopAfterBytes: PageLimit.bytes)
-            }
-            let (page, continuesAfter) = PageLimit.page(milestones, limit: size)
-            return ListMyMilestonesResponse.with {
+        return try await pageReads.page(limit: size) { bytes in
+            try await store.milestones(readerID: reader.id, afterContentID: after, limit: size, stopAfterBytes: bytes)
+        } respond: { page, continuesAfter in
+            ListMyMilestonesResponse.with {
                 $0.milestones = page.map(Self.message)
                 if let last = continuesAfter {
                     $0.nextPageToken = pageTokens.make(.myMilestones, owner: reader.id, position: Array(last.contentID.utf8))
@@ -223,12 +218,10 @@ public final class ReaderService: Sendable {
         try validation.check()
         let before: Int64? = request.pageToken.isEmpty ? nil : try pageTokens.position(of: request.pageToken, .myMessages, owner: reader.id)
         let size = request.pageSize == 0 ? 100 : Int(request.pageSize)
-        return try await pageReads.run {
-            let messages = try await storage {
-                try await store.messages(readerID: reader.id, beforeID: before, limit: size, unreadOnly: request.unreadOnly, stopAfterBytes: PageLimit.bytes)
-            }
-            let (page, continuesAfter) = PageLimit.page(messages, limit: size)
-            return ListMyMessagesResponse.with {
+        return try await pageReads.page(limit: size) { bytes in
+            try await store.messages(readerID: reader.id, beforeID: before, limit: size, unreadOnly: request.unreadOnly, stopAfterBytes: bytes)
+        } respond: { page, continuesAfter in
+            ListMyMessagesResponse.with {
                 $0.messages = page.map(Self.message)
                 if let last = continuesAfter {
                     $0.nextPageToken = pageTokens.make(.myMessages, owner: reader.id, position: last.id)
