@@ -1,0 +1,324 @@
+#!/usr/bin/env python3
+"""Random calls against a live lecternd, each answer checked against a model of what the
+server must hold. Several clients run at once, each on its own connection with its own
+readers, so their writes meet in the writer's batches. Requests are encoded and responses
+parsed by Google's protobuf runtime for Python, from classes protoc generates from Protos/.
+
+What is checked, for every reader, at random moments and at the end:
+- AppendEvents: a new (client session, sequence) is stored once, a repeated one (also twice
+  in one batch) is a duplicate carrying the stored id;
+- GetMyState: the event count, last type, content and progress, completed milestones and
+  unread messages;
+- ListMyEvents and ListReaderEvents, paged with random sizes: every stored event once,
+  newest first, and the same in both;
+- ListMyMessages (unread only), ListConversation, ListMyMilestones; MarkMessagesRead counts
+  only the consultants' unread messages of the caller;
+- the audit log holds one row per consultant call about the reader (each page read, each message);
+- DeleteReader: the token stops working, and nothing of the reader is replayed;
+- Watch from cursor 0 replays every event, message and milestone of the live readers in
+  feed order; resumed from any cursor it sends exactly the rest, with a filter too.
+
+Usage: model_check.py SOCKET GENERATED_DIR [CLIENTS [STEPS [SEED]]]
+Exits 1 on the first run with a mismatch, printing each."""
+import random
+import sys
+import threading
+import uuid
+
+sys.path.insert(0, sys.argv[2])
+from lectern.v1 import admin_pb2, auth_pb2, common_pb2, consultant_pb2, reader_pb2, rpc_pb2  # noqa: E402
+
+from protobuf_client import CALL_END, MESSAGE, Connection  # noqa: E402
+
+R, C, A, AUTH = ("/lectern.v1.ReaderService/", "/lectern.v1.ConsultantService/",
+                 "/lectern.v1.AdminService/", "/lectern.v1.AuthService/")
+PASSWORD = "correct horse battery"
+MESSAGE_TO_READER, MILESTONE_COMPLETED = 2, 2
+problems = []
+problems_lock = threading.Lock()
+
+
+def problem(what):
+    with problems_lock:
+        problems.append(what)
+    print(f"MISMATCH: {what}", flush=True)
+
+
+class Failed(Exception):
+    pass
+
+
+def call(conn, method, request, response_type, token=None):
+    """The response of a call that must succeed."""
+    response, end = conn.unary(method, request, response_type, token)
+    if end.status_code != 0:
+        raise Failed(f"{method}: status {end.status_code} {end.status_message}")
+    return response
+
+
+def paged(conn, method, request, response_type, field, token, rnd, reader=None):
+    """Every item of a paged list, with a random page size per page. Each page a consultant
+    reads of `reader` is a look the audit log must hold."""
+    items = []
+    while True:
+        request.page_size = rnd.randint(1, 7)
+        response = call(conn, method, request, response_type, token)
+        if reader:
+            reader.looks += 1
+        items += list(getattr(response, field))
+        if not response.next_page_token:
+            return items
+        request.page_token = response.next_page_token
+
+
+class Reader:
+    """What the server must hold for one reader."""
+
+    def __init__(self, reader_id, token):
+        self.id, self.token = reader_id, token
+        self.events = {}  # (client session, sequence) -> event id
+        self.last_type, self.content, self.progress = "", "", None
+        self.milestones = {}  # content id -> status
+        self.messages = {}  # id -> [direction, read]
+        self.looks = 0  # consultant looks, each audited
+        self.deleted = False
+
+    def unread(self):
+        return sorted((i for i, (d, read) in self.messages.items() if d == MESSAGE_TO_READER and not read), reverse=True)
+
+
+class Client:
+    def __init__(self, socket, name, seed, consultant_token):
+        self.conn = Connection(socket)
+        self.name, self.rnd, self.consultant = name, random.Random(seed), consultant_token
+        self.readers = []
+
+    def sign_up(self):
+        n = len(self.readers)
+        signed = call(self.conn, AUTH + "SignUp", auth_pb2.SignUpRequest(
+            email=f"{self.name}-{n}@example.org", password=PASSWORD, display_name=f"{self.name} {n}"), auth_pb2.SignUpResponse)
+        self.readers.append(Reader(signed.reader.id, signed.token))
+
+    def append(self, reader):
+        batch = []
+        for _ in range(self.rnd.randint(1, 6)):
+            key = (self.rnd.choice(["tab", "phone", "laptop"]), self.rnd.randint(1, 30))
+            event = common_pb2.EventInput(client_session_id=key[0], sequence=key[1], occurred_at_ms=1_795_000_000_000,
+                                          type=self.rnd.choice(["page_view", "progress", "answer"]),
+                                          content_id=self.rnd.choice(["", "book-1", "book-2"]))
+            if self.rnd.random() < 0.5:
+                event.progress = self.rnd.choice([0.0, 0.5, 1.0, round(self.rnd.random(), 3)])
+            batch.append((key, event))
+        response = call(self.conn, R + "AppendEvents", reader_pb2.AppendEventsRequest(events=[e for _, e in batch]),
+                        reader_pb2.AppendEventsResponse, reader.token)
+        if len(response.results) != len(batch):
+            return problem(f"AppendEvents: {len(response.results)} results for {len(batch)} events")
+        for (key, event), result in zip(batch, response.results):
+            if key in reader.events:
+                if not result.duplicate or result.event_id != reader.events[key]:
+                    problem(f"reader {reader.id}: {key} again gave {result}, not a duplicate of {reader.events[key]}")
+                continue
+            if result.duplicate:
+                problem(f"reader {reader.id}: new {key} reported as a duplicate")
+            reader.events[key] = result.event_id
+            reader.last_type = event.type
+            reader.content = event.content_id or reader.content
+            reader.progress = event.progress if event.HasField("progress") else reader.progress
+
+    def milestone(self, reader):
+        content, status = self.rnd.choice(["ch-1", "ch-2", "ch-3", "ch-4"]), self.rnd.choice([1, 2])
+        response = call(self.conn, R + "UpsertMilestone", reader_pb2.UpsertMilestoneRequest(content_id=content, status=status, score=0.5),
+                        reader_pb2.UpsertMilestoneResponse, reader.token)
+        if response.created != (content not in reader.milestones):
+            problem(f"reader {reader.id}: milestone {content} created={response.created}")
+        reader.milestones[content] = status
+
+    def message_from_reader(self, reader):
+        sent = call(self.conn, R + "SendMessage", reader_pb2.SendMessageRequest(body="a question"), reader_pb2.SendMessageResponse, reader.token)
+        reader.messages[sent.message.id] = [1, False]
+
+    def message_to_reader(self, reader):
+        sent = call(self.conn, C + "SendMessage", consultant_pb2.SendMessageToReaderRequest(reader_id=reader.id, body="an answer"),
+                    consultant_pb2.SendMessageToReaderResponse, self.consultant)
+        reader.messages[sent.message.id] = [MESSAGE_TO_READER, False]
+        reader.looks += 1  # audited like a look
+
+    def mark_read(self, reader):
+        ids = [i for i in reader.messages if self.rnd.random() < 0.4]
+        others = [i for r in self.readers if r is not reader for i in r.messages][:3]  # ignored: not the caller's
+        up_to = self.rnd.choice([0, 0, max(reader.messages, default=0)])
+        response = call(self.conn, R + "MarkMessagesRead", reader_pb2.MarkMessagesReadRequest(message_ids=ids + others, up_to_message_id=up_to),
+                        reader_pb2.MarkMessagesReadResponse, reader.token)
+        marked = 0
+        for i, entry in reader.messages.items():
+            if (i in ids or i <= up_to) and entry[0] == MESSAGE_TO_READER and not entry[1]:
+                entry[1] = True
+                marked += 1
+        if response.marked != marked:
+            problem(f"reader {reader.id}: MarkMessagesRead marked {response.marked}, expected {marked}")
+
+    def delete(self, reader):
+        call(self.conn, A + "DeleteReader", admin_pb2.DeleteReaderRequest(reader_id=reader.id), admin_pb2.DeleteReaderResponse, self.consultant)
+        reader.deleted = True
+        _, end = self.conn.unary(R + "GetMyState", reader_pb2.GetMyStateRequest(), reader_pb2.GetMyStateResponse, reader.token)
+        if end.status_code == 0:
+            problem(f"reader {reader.id}: its token works after DeleteReader")
+
+    def verify(self, reader):
+        state = call(self.conn, R + "GetMyState", reader_pb2.GetMyStateRequest(), reader_pb2.GetMyStateResponse, reader.token).state
+        got = (state.event_count, state.last_event_type, state.current_content_id,
+               state.progress if state.HasField("progress") else None, state.milestones_completed, state.unread_messages)
+        want = (len(reader.events), reader.last_type, reader.content, reader.progress,
+                sum(1 for s in reader.milestones.values() if s == MILESTONE_COMPLETED), len(reader.unread()))
+        if got != want:
+            problem(f"reader {reader.id}: GetMyState {got}, expected {want}")
+        newest_first = sorted(reader.events.values(), reverse=True)
+        mine = paged(self.conn, R + "ListMyEvents", reader_pb2.ListMyEventsRequest(), reader_pb2.ListMyEventsResponse, "events", reader.token, self.rnd)
+        if [e.id for e in mine] != newest_first or any(e.reader_id != reader.id for e in mine):
+            problem(f"reader {reader.id}: ListMyEvents {[e.id for e in mine]}, expected {newest_first}")
+        seen = paged(self.conn, C + "ListReaderEvents", consultant_pb2.ListReaderEventsRequest(reader_id=reader.id),
+                     consultant_pb2.ListReaderEventsResponse, "events", self.consultant, self.rnd, reader)
+        if [e.id for e in seen] != newest_first:
+            problem(f"reader {reader.id}: ListReaderEvents {[e.id for e in seen]}, expected {newest_first}")
+        unread = paged(self.conn, R + "ListMyMessages", reader_pb2.ListMyMessagesRequest(unread_only=True),
+                       reader_pb2.ListMyMessagesResponse, "messages", reader.token, self.rnd)
+        if [m.id for m in unread] != reader.unread():
+            problem(f"reader {reader.id}: unread {[m.id for m in unread]}, expected {reader.unread()}")
+        conversation = paged(self.conn, C + "ListConversation", consultant_pb2.ListConversationRequest(reader_id=reader.id),
+                             consultant_pb2.ListConversationResponse, "messages", self.consultant, self.rnd, reader)
+        if [m.id for m in conversation] != sorted(reader.messages, reverse=True):
+            problem(f"reader {reader.id}: ListConversation {[m.id for m in conversation]}, expected {sorted(reader.messages, reverse=True)}")
+        milestones = paged(self.conn, R + "ListMyMilestones", reader_pb2.ListMyMilestonesRequest(),
+                           reader_pb2.ListMyMilestonesResponse, "milestones", reader.token, self.rnd)
+        if {m.content_id: m.status for m in milestones} != reader.milestones or len(milestones) != len(reader.milestones):
+            problem(f"reader {reader.id}: ListMyMilestones {[(m.content_id, m.status) for m in milestones]}, expected {reader.milestones}")
+        audited, request = [], admin_pb2.ListAuditLogRequest(reader_id=reader.id, page_size=1000)
+        while True:
+            page = call(self.conn, A + "ListAuditLog", request, admin_pb2.ListAuditLogResponse, self.consultant)
+            audited += page.entries
+            if not page.next_page_token:
+                break
+            request.page_token = page.next_page_token
+        looks = [e for e in audited if e.action.startswith("ConsultantService.")]
+        if len(looks) != reader.looks:
+            problem(f"reader {reader.id}: {len(looks)} audited looks, expected {reader.looks}")
+
+
+    def run(self, steps):
+        for _ in range(3):
+            self.sign_up()
+        for _ in range(steps):
+            live = [r for r in self.readers if not r.deleted]
+            reader, roll = self.rnd.choice(live), self.rnd.random()
+            if roll < 0.35:
+                self.append(reader)
+            elif roll < 0.45:
+                self.milestone(reader)
+            elif roll < 0.53:
+                self.message_from_reader(reader)
+            elif roll < 0.63:
+                self.message_to_reader(reader)
+            elif roll < 0.71:
+                self.mark_read(reader)
+            elif roll < 0.73 and len(live) > 2:
+                self.delete(reader)
+                self.sign_up()
+            else:
+                self.verify(reader)
+        for reader in self.readers:
+            if not reader.deleted:
+                self.verify(reader)
+
+
+def watch(socket, token, cursor, readers=(), kinds=()):
+    """(kind, id, reader id, cursor) of every update a Watch replays from `cursor`, up to CaughtUp."""
+    conn = Connection(socket)
+    call_id = conn.start(C + "Watch", consultant_pb2.WatchRequest(cursor=cursor, reader_ids=list(readers), kinds=list(kinds)), token)
+    updates = []
+    while True:
+        kind, _, frame_call, payload = conn.read_frame()
+        if frame_call != call_id:
+            continue
+        if kind == CALL_END:
+            end = rpc_pb2.CallEnd.FromString(payload)
+            problem(f"Watch from {cursor!r} ended before CaughtUp: {end.status_code} {end.status_message}")
+            break
+        if kind != MESSAGE:
+            continue
+        update = consultant_pb2.ActivityUpdate.FromString(payload)
+        which = update.WhichOneof("update")
+        if which == "caught_up":
+            break
+        if which == "event":
+            updates.append(("event", update.event.id, update.event.reader_id, update.cursor))
+        elif which == "message":
+            updates.append(("message", update.message.id, update.message.reader_id, update.cursor))
+        elif which == "milestone":
+            updates.append(("milestone", update.milestone.content_id, update.milestone.reader_id, update.cursor))
+    conn.sock.close()
+    return updates
+
+
+def check_watch(socket, token, readers, rnd):
+    ours = {r.id for r in readers}
+    replay = [u for u in watch(socket, token, "0") if u[2] in ours]
+    live = [r for r in readers if not r.deleted]
+    expected = {
+        "event": sorted((i, r.id) for r in live for i in r.events.values()),
+        "message": sorted((i, r.id) for r in live for i in r.messages),
+        "milestone": sorted((c, r.id) for r in live for c in r.milestones),
+    }
+    for kind, want in expected.items():
+        got = sorted((u[1], u[2]) for u in replay if u[0] == kind)
+        if got != want:
+            problem(f"Watch from 0 replayed {len(got)} {kind}s of these readers, expected {len(want)}")
+    for _ in range(6 if replay else 0):
+        at = rnd.randrange(len(replay))
+        rest = [u[:3] for u in watch(socket, token, replay[at][3]) if u[2] in ours]
+        if rest != [u[:3] for u in replay[at + 1:]]:
+            problem(f"Watch resumed from {replay[at][3]!r} sent {len(rest)} updates, expected the {len(replay) - at - 1} after it")
+        reader = rnd.choice(live)
+        events = [u[:3] for u in watch(socket, token, replay[at][3], readers=[reader.id], kinds=[1])]
+        want = [u[:3] for u in replay[at + 1:] if u[0] == "event" and u[2] == reader.id]
+        if events != want:
+            problem(f"Watch of reader {reader.id}'s events from {replay[at][3]!r} sent {len(events)}, expected {len(want)}")
+    return len(replay)
+
+
+def main():
+    socket = sys.argv[1]
+    clients, steps = int(sys.argv[3]) if len(sys.argv) > 3 else 4, int(sys.argv[4]) if len(sys.argv) > 4 else 400
+    seed = int(sys.argv[5]) if len(sys.argv) > 5 else random.randrange(1 << 30)
+    run = uuid.uuid4().hex[:8]
+    admin = Connection(socket)
+    # The socket's owner creates the admin consultant the clients act as.
+    call(admin, A + "CreateConsultant", admin_pb2.CreateConsultantRequest(
+        email=f"model-{run}@example.org", display_name="Model", password=PASSWORD, role=3), admin_pb2.CreateConsultantResponse)
+    token = call(admin, AUTH + "Login", auth_pb2.LoginRequest(email=f"model-{run}@example.org", password=PASSWORD, account_kind=2),
+                 auth_pb2.LoginResponse).token
+    runners = [Client(socket, f"model-{run}-{n}", seed + n, token) for n in range(clients)]
+    errors = []
+
+    def drive(client):
+        try:
+            client.run(steps)
+        except Exception as error:  # a call that failed, or the connection
+            errors.append(f"{client.name}: {error!r}")
+
+    threads = [threading.Thread(target=drive, args=(c,)) for c in runners]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for error in errors:
+        problem(error)
+    readers = [r for c in runners for r in c.readers]
+    replayed = check_watch(socket, token, readers, random.Random(seed))
+    events = sum(len(r.events) for r in readers if not r.deleted)
+    print(f"model check (seed {seed}): {clients} clients x {steps} steps, {len(readers)} readers, {events} events, "
+          f"{replayed} updates replayed, {len(problems)} mismatches")
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()
