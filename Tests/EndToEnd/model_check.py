@@ -5,12 +5,12 @@ readers, so their writes meet in the writer's batches. Requests are encoded and 
 parsed by Google's protobuf runtime for Python, from classes protoc generates from Protos/.
 
 What is checked, for every reader, at random moments and at the end:
-- AppendEvents: a new (client session, sequence) is stored once, a repeated one (also twice
+- AppendEvents and ImportEvents: a new (client session, sequence) is stored once, a repeated one (also twice
   in one batch) is a duplicate carrying the stored id;
 - GetMyState: the event count, last type, content and progress, completed milestones and
   unread messages;
 - ListMyEvents and ListReaderEvents, paged with random sizes: every stored event once,
-  newest first, and the same in both;
+  newest first, and the same in both; filtered by types too;
 - ListMyMessages (unread only), ListConversation, ListMyMilestones; MarkMessagesRead counts
   only the consultants' unread messages of the caller;
 - the audit log holds one row per consultant call about the reader (each page read, each message);
@@ -28,12 +28,13 @@ import uuid
 sys.path.insert(0, sys.argv[2])
 from lectern.v1 import admin_pb2, auth_pb2, common_pb2, consultant_pb2, reader_pb2, rpc_pb2  # noqa: E402
 
-from protobuf_client import CALL_END, MESSAGE, Connection  # noqa: E402
+from protobuf_client import CALL_END, CALL_START, END_STREAM, MESSAGE, Connection  # noqa: E402
 
 R, C, A, AUTH = ("/lectern.v1.ReaderService/", "/lectern.v1.ConsultantService/",
                  "/lectern.v1.AdminService/", "/lectern.v1.AuthService/")
 PASSWORD = "correct horse battery"
 MESSAGE_TO_READER, MILESTONE_COMPLETED = 2, 2
+TYPES = ["page_view", "progress", "answer"]
 problems = []
 problems_lock = threading.Lock()
 
@@ -77,6 +78,7 @@ class Reader:
     def __init__(self, reader_id, token):
         self.id, self.token = reader_id, token
         self.events = {}  # (client session, sequence) -> event id
+        self.types = {}  # event id -> type
         self.last_type, self.content, self.progress = "", "", None
         self.milestones = {}  # content id -> status
         self.messages = {}  # id -> [direction, read]
@@ -99,16 +101,20 @@ class Client:
             email=f"{self.name}-{n}@example.org", password=PASSWORD, display_name=f"{self.name} {n}"), auth_pb2.SignUpResponse)
         self.readers.append(Reader(signed.reader.id, signed.token))
 
-    def append(self, reader):
+    def batch(self, most):
+        """Random events, some of them (also within the batch) sharing a client session and sequence."""
         batch = []
-        for _ in range(self.rnd.randint(1, 6)):
+        for _ in range(self.rnd.randint(1, most)):
             key = (self.rnd.choice(["tab", "phone", "laptop"]), self.rnd.randint(1, 30))
             event = common_pb2.EventInput(client_session_id=key[0], sequence=key[1], occurred_at_ms=1_795_000_000_000,
-                                          type=self.rnd.choice(["page_view", "progress", "answer"]),
-                                          content_id=self.rnd.choice(["", "book-1", "book-2"]))
+                                          type=self.rnd.choice(TYPES), content_id=self.rnd.choice(["", "book-1", "book-2"]))
             if self.rnd.random() < 0.5:
                 event.progress = self.rnd.choice([0.0, 0.5, 1.0, round(self.rnd.random(), 3)])
             batch.append((key, event))
+        return batch
+
+    def append(self, reader, batch=None):
+        batch = batch or self.batch(6)
         response = call(self.conn, R + "AppendEvents", reader_pb2.AppendEventsRequest(events=[e for _, e in batch]),
                         reader_pb2.AppendEventsResponse, reader.token)
         if len(response.results) != len(batch):
@@ -121,9 +127,47 @@ class Client:
             if result.duplicate:
                 problem(f"reader {reader.id}: new {key} reported as a duplicate")
             reader.events[key] = result.event_id
+            reader.types[result.event_id] = event.type
             reader.last_type = event.type
             reader.content = event.content_id or reader.content
             reader.progress = event.progress if event.HasField("progress") else reader.progress
+
+    def import_events(self, reader):
+        """ImportEvents of a few batches; then the same events again through AppendEvents, all
+        duplicates now, which tells the ids the import gave."""
+        batches = [self.batch(4) for _ in range(self.rnd.randint(1, 3))]
+        call_id = self.conn.next_id
+        self.conn.next_id += 1
+        start = rpc_pb2.CallStart(method=R + "ImportEvents")
+        start.metadata["authorization"] = "Bearer " + reader.token
+        self.conn.send(CALL_START, call_id, start.SerializeToString())
+        for n, batch in enumerate(batches):
+            request = reader_pb2.AppendEventsRequest(events=[e for _, e in batch])
+            self.conn.send(MESSAGE, call_id, request.SerializeToString(), END_STREAM if n == len(batches) - 1 else 0)
+        responses, end = self.conn.finish(call_id, reader_pb2.ImportEventsResponse)
+        if end.status_code != 0:
+            raise Failed(f"ImportEvents: status {end.status_code} {end.status_message}")
+        events = [pair for batch in batches for pair in batch]
+        new = {}
+        for key, event in events:
+            if key not in reader.events and key not in new:
+                new[key] = event
+        got = (responses[0].batches, responses[0].stored, responses[0].duplicates)
+        if got != (len(batches), len(new), len(events) - len(new)):
+            problem(f"reader {reader.id}: ImportEvents counted {got}, expected {(len(batches), len(new), len(events) - len(new))}")
+        again = call(self.conn, R + "AppendEvents", reader_pb2.AppendEventsRequest(events=[e for _, e in events]),
+                     reader_pb2.AppendEventsResponse, reader.token)
+        if not all(r.duplicate for r in again.results):
+            return problem(f"reader {reader.id}: events just imported were stored again")
+        for (key, event), result in zip(events, again.results):
+            if key in new and key not in reader.events:
+                reader.events[key] = result.event_id
+                reader.types[result.event_id] = event.type
+                reader.last_type = event.type
+                reader.content = event.content_id or reader.content
+                reader.progress = event.progress if event.HasField("progress") else reader.progress
+            elif result.event_id != reader.events[key]:
+                problem(f"reader {reader.id}: {key} is event {result.event_id}, was {reader.events[key]}")
 
     def milestone(self, reader):
         content, status = self.rnd.choice(["ch-1", "ch-2", "ch-3", "ch-4"]), self.rnd.choice([1, 2])
@@ -180,6 +224,14 @@ class Client:
                      consultant_pb2.ListReaderEventsResponse, "events", self.consultant, self.rnd, reader)
         if [e.id for e in seen] != newest_first:
             problem(f"reader {reader.id}: ListReaderEvents {[e.id for e in seen]}, expected {newest_first}")
+        types = self.rnd.sample(TYPES, self.rnd.randint(1, 2))
+        want = [i for i in newest_first if reader.types[i] in types]
+        mine = paged(self.conn, R + "ListMyEvents", reader_pb2.ListMyEventsRequest(types=types), reader_pb2.ListMyEventsResponse,
+                     "events", reader.token, self.rnd)
+        seen = paged(self.conn, C + "ListReaderEvents", consultant_pb2.ListReaderEventsRequest(reader_id=reader.id, types=types),
+                     consultant_pb2.ListReaderEventsResponse, "events", self.consultant, self.rnd, reader)
+        if [e.id for e in mine] != want or [e.id for e in seen] != want:
+            problem(f"reader {reader.id}: events of types {types}: {[e.id for e in mine]} and {[e.id for e in seen]}, expected {want}")
         unread = paged(self.conn, R + "ListMyMessages", reader_pb2.ListMyMessagesRequest(unread_only=True),
                        reader_pb2.ListMyMessagesResponse, "messages", reader.token, self.rnd)
         if [m.id for m in unread] != reader.unread():
@@ -210,8 +262,10 @@ class Client:
         for _ in range(steps):
             live = [r for r in self.readers if not r.deleted]
             reader, roll = self.rnd.choice(live), self.rnd.random()
-            if roll < 0.35:
+            if roll < 0.30:
                 self.append(reader)
+            elif roll < 0.35:
+                self.import_events(reader)
             elif roll < 0.45:
                 self.milestone(reader)
             elif roll < 0.53:
