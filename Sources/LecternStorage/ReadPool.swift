@@ -17,6 +17,7 @@ import Synchronization
 /// A point read (one row by its key, a few microseconds) costs less than the two thread
 /// wake-ups of a hop to a connection thread and back, so `pointRead` runs it at once on the
 /// calling thread when a direct connection is free, and queues it like any read otherwise.
+/// So does a short page (`SQLiteStore.pageRead`: up to 100 rows of one index range).
 /// Both kinds of connection keep their read transaction open for the next read while the
 /// writer has committed nothing since it began (`ReusedSnapshot`).
 final class ReadPool: Sendable {

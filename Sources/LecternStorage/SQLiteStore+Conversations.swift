@@ -23,7 +23,7 @@ extension SQLiteStore {
     }
 
     public func milestones(readerID: Int64, afterContentID: String, limit: Int, stopAfterBytes: Int) async throws -> [MilestoneRecord] {
-        try await read { connection in
+        try await pageRead(limit: limit) { connection in
             try Self.rows(
                 connection, SQL.milestonesPage, [.integer(readerID), .text(afterContentID), .integer(Int64(limit))],
                 stopAfterBytes: stopAfterBytes, size: \.sizeBound, Self.milestoneRecord
@@ -56,12 +56,14 @@ extension SQLiteStore {
     }
 
     public func messages(readerID: Int64, beforeID: Int64?, limit: Int, unreadOnly: Bool, stopAfterBytes: Int) async throws -> [MessageRecord] {
-        try await read { connection in
+        let page: @Sendable (Connection) throws -> [MessageRecord] = { connection in
             try Self.rows(
                 connection, SQL.messagesPage, [.integer(readerID), .integer(beforeID ?? .max), .integer(Int64(limit)), .integer(unreadOnly ? 1 : 0)],
                 stopAfterBytes: stopAfterBytes, size: \.sizeBound, Self.messageRecord
             )
         }
+        // Unread only, the statement may step over any number of read messages.
+        return try await unreadOnly ? read(page) : pageRead(limit: limit, page)
     }
 
     static func messageRecord(_ row: Statement) -> MessageRecord {

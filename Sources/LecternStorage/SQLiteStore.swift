@@ -95,6 +95,20 @@ public final class SQLiteStore: Store {
         try await readers.pointRead(deadline: StoreDeadline.current, body)
     }
 
+    /// Rows up to which a page is read like a point read.
+    static let directPageRows = 100
+
+    /// A page of up to `limit` rows from one range of an index, in one statement: read like a
+    /// point read when `limit` is at most `directPageRows`. Such a page takes tens of
+    /// microseconds (a 50-event page, 25 µs at the median), no more than the two thread
+    /// wake-ups of a hop to a pool thread and back; it is bounded by its rows and by
+    /// `stopAfterBytes`, so it cannot hold the caller's thread for long, and it is not
+    /// interrupted when its task is cancelled. A larger page, or a statement that may step
+    /// over rows it does not return, goes through the pool.
+    func pageRead<T: Sendable>(limit: Int, _ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await limit <= Self.directPageRows ? pointRead(body) : read(body)
+    }
+
     public func subscribe(_ subscriber: @escaping @Sendable (CommittedBatch) -> Void) {
         writer.subscribe(subscriber)
     }
@@ -188,16 +202,17 @@ public final class SQLiteStore: Store {
     public func events(
         readerID: Int64, beforeID: Int64?, limit: Int, sinceMs: Int64, untilMs: Int64, types: [String], stopAfterBytes: Int
     ) async throws -> [StoredEvent] {
-        let page: [SQLValue] = [.integer(readerID), .integer(beforeID ?? .max), .integer(Int64(limit))]
-        let (sql, values): (String, [SQLValue])
+        let bounds: [SQLValue] = [.integer(readerID), .integer(beforeID ?? .max), .integer(Int64(limit))]
         if sinceMs == 0, untilMs == 0, types.isEmpty {
-            (sql, values) = (SQL.eventsPageUnfiltered, page)
-        } else {
-            // The types go to SQLite as one JSON array, read back with json_each.
-            let typesJSON = "[" + types.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "]"
-            (sql, values) = (SQL.eventsPage, page + [.integer(sinceMs), .text(typesJSON), .integer(untilMs)])
+            return try await pageRead(limit: limit) {
+                try Self.rows($0, SQL.eventsPageUnfiltered, bounds, stopAfterBytes: stopAfterBytes, size: \.sizeBound, Self.storedEvent)
+            }
         }
-        return try await read { try Self.rows($0, sql, values, stopAfterBytes: stopAfterBytes, size: \.sizeBound, Self.storedEvent) }
+        // The types go to SQLite as one JSON array, read back with json_each. Filtered, the
+        // statement may step over any number of the reader's events: it goes through the pool.
+        let typesJSON = "[" + types.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "]"
+        let values = bounds + [.integer(sinceMs), .text(typesJSON), .integer(untilMs)]
+        return try await read { try Self.rows($0, SQL.eventsPage, values, stopAfterBytes: stopAfterBytes, size: \.sizeBound, Self.storedEvent) }
     }
 
     /// The rows of a history page, mapped, until their sizes add up past `bytes` (that row

@@ -6,8 +6,9 @@ public struct StoreConfiguration: Sendable {
     public var durability: DurabilityMode = .normal
     /// Read-only connections in the pool; defaults to 2.
     public var readConnections = 2
-    /// Read-only connections for point reads (one row by its key), used by the calling
-    /// thread itself when one is free, so such a read costs no thread hop; defaults to 2.
+    /// Read-only connections for point reads (one row by its key) and short pages (up to 100
+    /// rows of one index range), used by the calling thread itself when one is free, so such
+    /// a read costs no thread hop; defaults to 2.
     /// 0 sends every read through the pool's connection threads.
     public var directReadConnections = 2
     /// How long a read connection keeps one read transaction open for its next reads while

@@ -91,6 +91,39 @@ struct ReadPoolTests {
         }
     }
 
+    @Test("a page of up to 100 rows from one index range does not wait for the pool; a filtered page and a larger one do")
+    func shortPagesSkipTheQueue() async throws {
+        // No sweep during the test, as above.
+        try await withTemporaryStore({ $0.readConnections = 1; $0.directReadConnections = 1; $0.snapshotMaxAge = .seconds(60) }) { store, _ in
+            let reader = try await store.makeReader()
+            _ = try await store.appendEvents(readerID: reader.id, (1...3).map { event("p", $0) })
+            _ = try await store.upsertMilestone(readerID: reader.id, contentID: "ch-1", status: 1, score: 0, attributesJSON: "")
+            _ = try await store.sendMessage(readerID: reader.id, consultantID: 7, direction: 2, body: "hello")
+            let (holder, release) = await holdOnlyConnection(store)
+            defer { release.open() }  // also when a read below throws, or the store could not close
+            // Each read gives up after 2 s (deadlineExceeded) if it waits for the held pool.
+            func within<T: Sendable>(_ read: @Sendable () async throws -> T) async throws -> T {
+                try await StoreDeadline.$current.withValue(ContinuousClock.now + .seconds(2)) { try await read() }
+            }
+            #expect(try await within { try await store.events(readerID: reader.id, beforeID: nil, limit: 100) }.count == 3)
+            #expect(try await within { try await store.milestones(readerID: reader.id, afterContentID: "", limit: 50) }.count == 1)
+            #expect(try await within { try await store.messages(readerID: reader.id, beforeID: nil, limit: 50, unreadOnly: false) }.count == 1)
+            // These may step over any number of rows, or read more than 100: they queue.
+            let queued: [@Sendable () async throws -> Int] = [
+                { try await store.events(readerID: reader.id, beforeID: nil, limit: 100, types: ["page_view"]).count },
+                { try await store.events(readerID: reader.id, beforeID: nil, limit: 101).count },
+                { try await store.messages(readerID: reader.id, beforeID: nil, limit: 50, unreadOnly: true).count },
+            ]
+            for read in queued {
+                await #expect(throws: StorageError.self) {
+                    try await StoreDeadline.$current.withValue(ContinuousClock.now + .milliseconds(50)) { try await read() }
+                }
+            }
+            release.open()
+            try await holder.value
+        }
+    }
+
     @Test("a point read reuses its connection's snapshot only while nothing has committed since: a caller sees its own writes")
     func pointReadSnapshotFollowsCommits() async throws {
         // Snapshots live long enough here that only commits end them, however slowly the test runs.
