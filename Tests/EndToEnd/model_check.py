@@ -15,6 +15,8 @@ What is checked, for every reader, at random moments and at the end:
   only the consultants' unread messages of the caller;
 - the audit log holds one row per consultant call about the reader (each page read, each message);
 - DeleteReader: the token stops working, and nothing of the reader is replayed;
+- a Watch started live before the clients receives every event and message once and each
+  milestone upsert, in feed order (deleted readers' too: they were live then);
 - Watch from cursor 0 replays every event, message and milestone of the live readers in
   feed order; resumed from any cursor it sends exactly the rest, with a filter too.
 
@@ -81,6 +83,7 @@ class Reader:
         self.types = {}  # event id -> type
         self.last_type, self.content, self.progress = "", "", None
         self.milestones = {}  # content id -> status
+        self.upserts = {}  # content id -> upserts, each a live Watch update
         self.messages = {}  # id -> [direction, read]
         self.looks = 0  # consultant looks, each audited
         self.deleted = False
@@ -176,6 +179,7 @@ class Client:
         if response.created != (content not in reader.milestones):
             problem(f"reader {reader.id}: milestone {content} created={response.created}")
         reader.milestones[content] = status
+        reader.upserts[content] = reader.upserts.get(content, 0) + 1
 
     def message_from_reader(self, reader):
         sent = call(self.conn, R + "SendMessage", reader_pb2.SendMessageRequest(body="a question"), reader_pb2.SendMessageResponse, reader.token)
@@ -284,33 +288,87 @@ class Client:
                 self.verify(reader)
 
 
-def watch(socket, token, cursor, readers=(), kinds=()):
-    """(kind, id, reader id, cursor) of every update a Watch replays from `cursor`, up to CaughtUp."""
+def start_watch(socket, token, cursor, readers=(), kinds=()):
     conn = Connection(socket)
-    call_id = conn.start(C + "Watch", consultant_pb2.WatchRequest(cursor=cursor, reader_ids=list(readers), kinds=list(kinds)), token)
-    updates = []
+    return conn, conn.start(C + "Watch", consultant_pb2.WatchRequest(cursor=cursor, reader_ids=list(readers), kinds=list(kinds)), token)
+
+
+def updates(conn, call_id, last):
+    """(kind, id, reader id, cursor) of a Watch's events, messages and milestones, up to the
+    first update `last` is true of, included; CaughtUp is ("caught_up", 0, 0, cursor)."""
+    received = []
     while True:
         kind, _, frame_call, payload = conn.read_frame()
         if frame_call != call_id:
             continue
         if kind == CALL_END:
             end = rpc_pb2.CallEnd.FromString(payload)
-            problem(f"Watch from {cursor!r} ended before CaughtUp: {end.status_code} {end.status_message}")
-            break
+            problem(f"a Watch ended early: {end.status_code} {end.status_message}")
+            return received
         if kind != MESSAGE:
             continue
         update = consultant_pb2.ActivityUpdate.FromString(payload)
         which = update.WhichOneof("update")
-        if which == "caught_up":
-            break
         if which == "event":
-            updates.append(("event", update.event.id, update.event.reader_id, update.cursor))
+            received.append(("event", update.event.id, update.event.reader_id, update.cursor))
         elif which == "message":
-            updates.append(("message", update.message.id, update.message.reader_id, update.cursor))
+            received.append(("message", update.message.id, update.message.reader_id, update.cursor))
         elif which == "milestone":
-            updates.append(("milestone", update.milestone.content_id, update.milestone.reader_id, update.cursor))
+            received.append(("milestone", update.milestone.content_id, update.milestone.reader_id, update.cursor))
+        elif which == "caught_up":
+            received.append(("caught_up", 0, 0, update.cursor))
+        if received and last(received[-1]):
+            return received
+
+
+def watch(socket, token, cursor, readers=(), kinds=()):
+    """What a Watch replays from `cursor`, up to CaughtUp."""
+    conn, call_id = start_watch(socket, token, cursor, readers, kinds)
+    replayed = updates(conn, call_id, lambda u: u[0] == "caught_up")
     conn.sock.close()
-    return updates
+    return [u for u in replayed if u[0] != "caught_up"]
+
+
+class LiveWatch:
+    """A Watch started live before the clients begin, read on its own thread until the event
+    of `sentinel` (a reader made once the clients are done) arrives."""
+
+    def __init__(self, socket, token):
+        self.conn, self.call_id = start_watch(socket, token, "")
+        self.conn.sock.settimeout(120)
+        self.sentinel = set()
+        before = updates(self.conn, self.call_id, lambda u: u[0] == "caught_up")
+        if [u[0] for u in before] != ["caught_up"]:
+            problem(f"a live Watch sent {before} before CaughtUp")
+        self.received = []
+        self.thread = threading.Thread(target=self.listen)
+        self.thread.start()
+
+    def listen(self):
+        try:
+            self.received = updates(self.conn, self.call_id, lambda u: u[0] == "event" and u[2] in self.sentinel)
+        except Exception as error:
+            problem(f"the live Watch failed: {error!r}")
+
+    def check(self, readers):
+        """Every event and message of `readers` once, and each milestone upsert, in feed order."""
+        self.thread.join()
+        ours = {r.id for r in readers}
+        cursors = [int(u[3]) for u in self.received]
+        if cursors != sorted(set(cursors)):
+            problem("the live Watch's cursors do not grow one update after another")
+        got = [u for u in self.received if u[2] in ours]
+        expected = {
+            "event": sorted((i, r.id) for r in readers for i in r.events.values()),
+            "message": sorted((i, r.id) for r in readers for i in r.messages),
+            "milestone": sorted((c, r.id) for r in readers for c, n in r.upserts.items() for _ in range(n)),
+        }
+        for kind, want in expected.items():
+            delivered = sorted((u[1], u[2]) for u in got if u[0] == kind)
+            if delivered != want:
+                problem(f"the live Watch delivered {len(delivered)} {kind}s of these readers, expected {len(want)}")
+        self.conn.sock.close()
+        return len(got)
 
 
 def check_watch(socket, token, readers, rnd):
@@ -352,6 +410,7 @@ def main():
                  auth_pb2.LoginResponse).token
     runners = [Client(socket, f"model-{run}-{n}", seed + n, token) for n in range(clients)]
     errors = []
+    live = LiveWatch(socket, token)
 
     def drive(client):
         try:
@@ -367,10 +426,16 @@ def main():
     for error in errors:
         problem(error)
     readers = [r for c in runners for r in c.readers]
+    # The last event: once the live Watch has it, it has everything committed before.
+    closing = Client(socket, f"model-{run}-last", seed, token)
+    closing.sign_up()
+    live.sentinel.add(closing.readers[0].id)
+    closing.append(closing.readers[0])
+    delivered = live.check(readers)
     replayed = check_watch(socket, token, readers, random.Random(seed))
     events = sum(len(r.events) for r in readers if not r.deleted)
     print(f"model check (seed {seed}): {clients} clients x {steps} steps, {len(readers)} readers, {events} events, "
-          f"{replayed} updates replayed, {len(problems)} mismatches")
+          f"{delivered} delivered live, {replayed} replayed, {len(problems)} mismatches")
     sys.exit(1 if problems else 0)
 
 
