@@ -15,6 +15,8 @@ What is checked, for every reader, at random moments and at the end:
   only the consultants' unread messages of the caller;
 - the audit log holds one row per consultant call about the reader (each page read, each message);
 - DeleteReader: the token stops working, and nothing of the reader is replayed;
+- Logout: the token stops working at once, and a new login works; SuspendReader: the
+  reader's calls and logins are refused and nothing it sends is stored until reinstated;
 - a Watch started live before the clients receives every event and message once and each
   milestone upsert, in feed order (deleted readers' too: they were live then);
 - Watch from cursor 0 replays every event, message and milestone of the live readers in
@@ -36,6 +38,7 @@ R, C, A, AUTH = ("/lectern.v1.ReaderService/", "/lectern.v1.ConsultantService/",
                  "/lectern.v1.AdminService/", "/lectern.v1.AuthService/")
 PASSWORD = "correct horse battery"
 MESSAGE_TO_READER, MILESTONE_COMPLETED = 2, 2
+PERMISSION_DENIED, UNAUTHENTICATED = 7, 16
 TYPES = ["page_view", "progress", "answer"]
 problems = []
 problems_lock = threading.Lock()
@@ -77,8 +80,8 @@ def paged(conn, method, request, response_type, field, token, rnd, reader=None):
 class Reader:
     """What the server must hold for one reader."""
 
-    def __init__(self, reader_id, token):
-        self.id, self.token = reader_id, token
+    def __init__(self, reader_id, token, email):
+        self.id, self.token, self.email = reader_id, token, email
         self.events = {}  # (client session, sequence) -> event id
         self.types = {}  # event id -> type
         self.last_type, self.content, self.progress = "", "", None
@@ -99,10 +102,42 @@ class Client:
         self.readers = []
 
     def sign_up(self):
-        n = len(self.readers)
-        signed = call(self.conn, AUTH + "SignUp", auth_pb2.SignUpRequest(
-            email=f"{self.name}-{n}@example.org", password=PASSWORD, display_name=f"{self.name} {n}"), auth_pb2.SignUpResponse)
-        self.readers.append(Reader(signed.reader.id, signed.token))
+        email = f"{self.name}-{len(self.readers)}@example.org"
+        signed = call(self.conn, AUTH + "SignUp", auth_pb2.SignUpRequest(email=email, password=PASSWORD, display_name=email),
+                      auth_pb2.SignUpResponse)
+        self.readers.append(Reader(signed.reader.id, signed.token, email))
+
+    def login(self, reader, expect=0):
+        response, end = self.conn.unary(AUTH + "Login", auth_pb2.LoginRequest(email=reader.email, password=PASSWORD, account_kind=1),
+                                        auth_pb2.LoginResponse)
+        if end.status_code != expect:
+            problem(f"reader {reader.id}: Login gave {end.status_code} {end.status_message}, expected {expect}")
+        return response.token if response else ""
+
+    def refused(self, reader, status, what):
+        """A state read with the reader's token must fail with `status`."""
+        _, end = self.conn.unary(R + "GetMyState", reader_pb2.GetMyStateRequest(), reader_pb2.GetMyStateResponse, reader.token)
+        if end.status_code != status:
+            problem(f"reader {reader.id}: GetMyState {what} gave {end.status_code} {end.status_message}, expected {status}")
+
+    def log_in_again(self, reader):
+        """Logout revokes the token at once; a new login gives another."""
+        call(self.conn, AUTH + "Logout", auth_pb2.LogoutRequest(), auth_pb2.LogoutResponse, reader.token)
+        self.refused(reader, UNAUTHENTICATED, "after Logout")
+        reader.token = self.login(reader)
+
+    def suspend(self, reader):
+        """While suspended, nothing the reader sends is stored, and it cannot log in."""
+        call(self.conn, A + "SuspendReader", admin_pb2.SuspendReaderRequest(reader_id=reader.id, suspended=True, reason="model"),
+             admin_pb2.SuspendReaderResponse, self.consultant)
+        self.refused(reader, PERMISSION_DENIED, "while suspended")
+        event = common_pb2.EventInput(client_session_id="suspended", sequence=len(reader.events) + 1, type="page_view")
+        _, end = self.conn.unary(R + "AppendEvents", reader_pb2.AppendEventsRequest(events=[event]), reader_pb2.AppendEventsResponse, reader.token)
+        if end.status_code != PERMISSION_DENIED:
+            problem(f"reader {reader.id}: AppendEvents while suspended gave {end.status_code} {end.status_message}")
+        self.login(reader, expect=PERMISSION_DENIED)
+        call(self.conn, A + "SuspendReader", admin_pb2.SuspendReaderRequest(reader_id=reader.id, suspended=False),
+             admin_pb2.SuspendReaderResponse, self.consultant)
 
     def batch(self, most):
         """Random events, some of them (also within the batch) sharing a client session and sequence."""
@@ -281,6 +316,10 @@ class Client:
             elif roll < 0.73 and len(live) > 2:
                 self.delete(reader)
                 self.sign_up()
+            elif roll < 0.75:
+                self.log_in_again(reader)
+            elif roll < 0.77:
+                self.suspend(reader)
             else:
                 self.verify(reader)
         for reader in self.readers:
