@@ -20,11 +20,16 @@ What is checked, for every reader, at random moments and at the end:
 - a Watch started live before the clients receives every event and message once and each
   milestone upsert, in feed order (deleted readers' too: they were live then);
 - Watch from cursor 0 replays every event, message and milestone of the live readers in
-  feed order; resumed from any cursor it sends exactly the rest, with a filter too.
+  feed order; resumed from any cursor it sends exactly the rest, with a filter too;
+- with MODEL_CRASH (a command that kills lecternd with SIGKILL and starts it again on the same
+  file), all of the above again after the crash: every acknowledged write of every kind is
+  there, once, and the counters kept beside them (state, unread) still agree.
 
-Usage: model_check.py SOCKET GENERATED_DIR [CLIENTS [STEPS [SEED]]]
+Usage: [MODEL_CRASH=COMMAND] model_check.py SOCKET GENERATED_DIR [CLIENTS [STEPS [SEED]]]
 Exits 1 on the first run with a mismatch, printing each."""
+import os
 import random
+import subprocess
 import sys
 import threading
 import uuid
@@ -472,9 +477,19 @@ def main():
     closing.append(closing.readers[0])
     delivered = live.check(readers)
     replayed = check_watch(socket, token, readers, random.Random(seed))
+    crash = os.environ.get("MODEL_CRASH")
+    if crash:
+        # Every acknowledged write, of every kind, outlives a SIGKILL of the server.
+        subprocess.run(crash, shell=True, check=True)
+        for client in runners:
+            client.conn = Connection(socket)
+            for reader in client.readers:
+                if not reader.deleted:
+                    client.verify(reader)
+        check_watch(socket, token, readers, random.Random(seed + 1))
     events = sum(len(r.events) for r in readers if not r.deleted)
     print(f"model check (seed {seed}): {clients} clients x {steps} steps, {len(readers)} readers, {events} events, "
-          f"{delivered} delivered live, {replayed} replayed, {len(problems)} mismatches")
+          f"{delivered} delivered live, {replayed} replayed{', all again after a SIGKILL' if crash else ''}, {len(problems)} mismatches")
     sys.exit(1 if problems else 0)
 
 
