@@ -57,6 +57,9 @@ public final class AdminService: Sendable {
         router.unary("/lectern.v1.AdminService/SuspendReader") { [self] (request: SuspendReaderRequest, context) in
             try await suspendReader(request, context)
         }
+        router.unary("/lectern.v1.AdminService/SuspendConsultant") { [self] (request: SuspendConsultantRequest, context) in
+            try await suspendConsultant(request, context)
+        }
         router.unary("/lectern.v1.AdminService/DeleteReader") { [self] (request: DeleteReaderRequest, context) in
             try await deleteReader(request, context)
         }
@@ -318,6 +321,25 @@ public final class AdminService: Sendable {
         guard let reader else { throw RPCError(.notFound, "reader_id: no reader \(request.readerID)") }
         if request.suspended { takeOffline(request.readerID) }
         return SuspendReaderResponse.with { $0.reader = AuthService.message(reader) }
+    }
+
+    /// A suspended consultant's sessions fail from the next call on (PERMISSION_DENIED), it
+    /// cannot log in, and its Watch streams end at once: a consultant who leaves no longer
+    /// sees readers' activity.
+    func suspendConsultant(_ request: SuspendConsultantRequest, _ context: ServerContext) async throws -> SuspendConsultantResponse {
+        var validation = Validation()
+        validation.require(request.consultantID > 0, "consultant_id", "must be a consultant's id")
+        validation.text(request.reason, "reason", 0...1_024)
+        try validation.check()
+        try await authorize(
+            context, action: "SuspendConsultant",
+            detail: "consultant=\(request.consultantID) suspended=\(request.suspended) reason=\(request.reason)"
+        )
+        let consultant = try await storage { try await store.setConsultantSuspended(id: request.consultantID, suspended: request.suspended) }
+        authenticator.cache.forget(accountKind: 2, accountID: request.consultantID)
+        guard let consultant else { throw RPCError(.notFound, "consultant_id: no consultant \(request.consultantID)") }
+        if request.suspended { feed.suspend(consultantID: consultant.id) } else { feed.reinstate(consultantID: consultant.id) }
+        return SuspendConsultantResponse.with { $0.consultant = AuthService.message(consultant) }
     }
 
     /// A suspended or deleted reader is offline at once, for Watch streams too.

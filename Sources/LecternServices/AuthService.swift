@@ -114,7 +114,7 @@ public final class AuthService: Sendable {
             if kind == .reader {
                 account = try await storage { try await store.reader(email: email) }.map { ($0.id, $0.passwordHash, $0.status == 2) }
             } else {
-                account = try await storage { try await store.consultant(email: email) }.map { ($0.id, $0.passwordHash, false) }
+                account = try await storage { try await store.consultant(email: email) }.map { ($0.id, $0.passwordHash, $0.suspended) }
             }
             // An unknown email is checked against a decoy, so both failures cost the same.
             verified = try await verifyPassword(request.password, hash: account?.hash ?? decoyHash)
@@ -227,6 +227,7 @@ public final class AuthService: Sendable {
             $0.displayName = consultant.displayName
             $0.role = ConsultantRole(rawValue: Int32(consultant.role))
             $0.createdAtMs = consultant.createdAtMs
+            $0.suspended = consultant.suspended
         }
     }
 }

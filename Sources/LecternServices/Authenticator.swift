@@ -133,6 +133,7 @@ public struct Authenticator: Sendable {
             guard let consultant = try await storage({ try await store.consultant(id: session.accountID) }) else {
                 throw RPCError(.unauthenticated, "the token's account no longer exists")
             }
+            guard !consultant.suspended else { throw RPCError(.permissionDenied, "the account is suspended") }
             return (session, .consultant(consultant))
         default:
             throw RPCError(.unauthenticated, "the token is not valid")

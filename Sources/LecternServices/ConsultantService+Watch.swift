@@ -36,13 +36,13 @@ extension ConsultantService {
         defer { watchStreams.close(consultant.id) }
 
         let filter = WatchFilter(readerIDs: Set(request.readerIDs), kinds: Set(request.kinds))
-        let (subscription, livePosition) = try feed.subscribe(filter)
+        let (subscription, livePosition) = try feed.subscribe(filter, consultantID: consultant.id)
         defer { feed.unsubscribe(subscription) }
         var cursor = start ?? livePosition
         if start != nil {
             // Whatever the queue dropped while it overflowed is in the store: read again.
             repeat {
-                cursor = try await replay(after: cursor, filter, writer)
+                cursor = try await replay(after: cursor, subscription, writer)
             } while subscription.resetOverflow()
         }
         try await writer.write(ActivityUpdate.with {
@@ -79,11 +79,14 @@ extension ConsultantService {
         }
     }
 
-    /// Sends what the store holds after `position` that the filter wants; returns the
-    /// position of the last activity read.
-    private func replay(after position: Int64, _ filter: WatchFilter, _ writer: ResponseWriter<ActivityUpdate>) async throws -> Int64 {
+    /// Sends what the store holds after `position` that the subscription's filter wants;
+    /// returns the position of the last activity read. Stops with the subscription's error
+    /// once it is ended (its consultant suspended).
+    private func replay(after position: Int64, _ subscription: Subscription, _ writer: ResponseWriter<ActivityUpdate>) async throws -> Int64 {
+        let filter = subscription.filter
         var cursor = position
         while true {
+            try subscription.checkEnded()
             let page = try await storage { () async throws -> [Activity] in
                 do {
                     return try await store.activity(after: cursor, limit: Self.replayPage, stopAfterBytes: PageLimit.bytes)

@@ -27,6 +27,9 @@ public final class LiveFeed: Sendable {
         var subscriptions: [ObjectIdentifier: Subscription] = [:]
         var position: Int64
         var closed = false
+        /// Suspended consultants: a stream they start is refused, even one authorized just
+        /// before the suspension.
+        var suspended: Set<Int64> = []
     }
 
     private let state: Mutex<State>
@@ -59,10 +62,11 @@ public final class LiveFeed: Sendable {
     /// A new subscription for `filter`, receiving what is delivered from now on, and the
     /// feed's position when it started.
     /// - Throws: UNAVAILABLE once the feed is closed.
-    func subscribe(_ filter: WatchFilter) throws -> (Subscription, position: Int64) {
-        let subscription = Subscription(filter: filter, maxBuffered: maxBuffered)
+    func subscribe(_ filter: WatchFilter, consultantID: Int64) throws -> (Subscription, position: Int64) {
+        let subscription = Subscription(filter: filter, consultantID: consultantID, maxBuffered: maxBuffered)
         let position = try state.withLock { state in
             guard !state.closed else { throw RPCError(.unavailable, "the server is shutting down") }
+            guard !state.suspended.contains(consultantID) else { throw RPCError(.permissionDenied, "the account is suspended") }
             state.subscriptions[ObjectIdentifier(subscription)] = subscription
             return state.position
         }
@@ -89,6 +93,20 @@ public final class LiveFeed: Sendable {
         state.withLock { state in
             for subscription in state.subscriptions.values { subscription.offer(change, position: state.position) }
         }
+    }
+
+    /// Ends the streams of a suspended consultant with PERMISSION_DENIED, and refuses its
+    /// new ones until `reinstate`.
+    func suspend(consultantID: Int64) {
+        let theirs = state.withLock { state in
+            state.suspended.insert(consultantID)
+            return state.subscriptions.values.filter { $0.consultantID == consultantID }
+        }
+        for subscription in theirs { subscription.end(RPCError(.permissionDenied, "the account is suspended")) }
+    }
+
+    func reinstate(consultantID: Int64) {
+        _ = state.withLock { $0.suspended.remove(consultantID) }
     }
 
     /// Ends every subscription with UNAVAILABLE and refuses new ones (shutdown).
@@ -147,6 +165,8 @@ extension Activity {
 /// One Watch stream's queue.
 final class Subscription: Sendable {
     let filter: WatchFilter
+    /// Whose stream it is.
+    let consultantID: Int64
     private let maxBuffered: Int
 
     private struct State {
@@ -159,9 +179,15 @@ final class Subscription: Sendable {
 
     private let state = Mutex(State())
 
-    init(filter: WatchFilter, maxBuffered: Int) {
+    init(filter: WatchFilter, consultantID: Int64, maxBuffered: Int) {
         self.filter = filter
+        self.consultantID = consultantID
         self.maxBuffered = maxBuffered
+    }
+
+    /// Throws the error the subscription was ended with, if it was.
+    func checkEnded() throws {
+        if let ended = state.withLock({ $0.ended }) { throw ended }
     }
 
     func offer(_ activities: [EncodedActivity], position: Int64) {

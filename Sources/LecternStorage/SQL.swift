@@ -32,10 +32,10 @@ enum SQL {
         INSERT INTO consultants (email, display_name, password_hash, role, created_at_ms) VALUES (?, ?, ?, ?, ?) RETURNING id
         """
     static let consultantByID = """
-        SELECT id, email, display_name, password_hash, role, created_at_ms FROM consultants WHERE id = ?
+        SELECT id, email, display_name, password_hash, role, created_at_ms, suspended FROM consultants WHERE id = ?
         """
     static let consultantByEmail = """
-        SELECT id, email, display_name, password_hash, role, created_at_ms FROM consultants WHERE email = ?
+        SELECT id, email, display_name, password_hash, role, created_at_ms, suspended FROM consultants WHERE email = ?
         """
 
     static let insertSession = """
@@ -169,7 +169,11 @@ enum SQL {
 
     static let setConsultantRole = """
         UPDATE consultants SET role = ? WHERE id = ?
-        RETURNING id, email, display_name, password_hash, role, created_at_ms
+        RETURNING id, email, display_name, password_hash, role, created_at_ms, suspended
+        """
+    static let setConsultantSuspended = """
+        UPDATE consultants SET suspended = ? WHERE id = ?
+        RETURNING id, email, display_name, password_hash, role, created_at_ms, suspended
         """
     static let auditPage = """
         SELECT id, at_ms, actor_kind, actor_id, action, reader_id, peer_pid, peer_uid, detail
@@ -304,7 +308,7 @@ enum SQL {
     static let all: [(name: String, sql: String)] = [
         ("appliedMigrations", appliedMigrations), ("recordMigration", recordMigration), ("userTables", userTables),
         ("insertReader", insertReader), ("recordReaderID", recordReaderID), ("readerByID", readerByID), ("readerByEmail", readerByEmail),
-        ("insertConsultant", insertConsultant), ("consultantByID", consultantByID), ("consultantByEmail", consultantByEmail),
+        ("insertConsultant", insertConsultant), ("setConsultantSuspended", setConsultantSuspended), ("consultantByID", consultantByID), ("consultantByEmail", consultantByEmail),
         ("insertSession", insertSession), ("deleteExpiredSessions", deleteExpiredSessions), ("sessionByHash", sessionByHash), ("revokeSession", revokeSession),
         ("secretByName", secretByName), ("insertSecret", insertSecret),
         ("readersPage", readersPage), ("insertAudit", insertAudit), ("auditByReader", auditByReader),

@@ -38,7 +38,7 @@ extension SQLiteStore {
     static func consultantRecord(_ row: Statement) -> ConsultantRecord {
         ConsultantRecord(
             id: row.int64(0), email: row.string(1), displayName: row.string(2), passwordHash: row.string(3),
-            role: row.int(4), createdAtMs: row.int64(5)
+            role: row.int(4), createdAtMs: row.int64(5), suspended: row.int64(6) != 0
         )
     }
 

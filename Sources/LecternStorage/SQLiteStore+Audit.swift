@@ -37,4 +37,10 @@ extension SQLiteStore {
             try context.connection.queryFirst(SQL.setConsultantRole, [.integer(Int64(role)), .integer(id)], Self.consultantRecord)
         }
     }
+
+    public func setConsultantSuspended(id: Int64, suspended: Bool) async throws -> ConsultantRecord? {
+        try await writer.write { context in
+            try context.connection.queryFirst(SQL.setConsultantSuspended, [.integer(suspended ? 1 : 0), .integer(id)], Self.consultantRecord)
+        }
+    }
 }

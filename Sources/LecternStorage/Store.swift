@@ -82,6 +82,8 @@ public protocol Store: Sendable {
     func auditEntries(_ filter: AuditFilter, beforeID: Int64?, limit: Int) async throws -> [AuditRecord]
     /// Sets a consultant's role; nil when there is no such consultant.
     func setConsultantRole(id: Int64, role: Int) async throws -> ConsultantRecord?
+    /// Suspends or reinstates a consultant; nil when there is no such consultant.
+    func setConsultantSuspended(id: Int64, suspended: Bool) async throws -> ConsultantRecord?
 
     /// The secret called `name`, made by `make` and stored the first time it is asked for.
     func secret(named name: String, make: @escaping @Sendable () -> [UInt8]) async throws -> [UInt8]

@@ -69,6 +69,23 @@ extension Lectern.Admin {
         }
     }
 
+    struct SuspendConsultant: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "suspend-consultant",
+            abstract: "Suspend a consultant (its tokens stop working, its Watch streams end), or reinstate it."
+        )
+        @OptionGroup var connection: Lectern.Connection
+        @Argument(help: "The consultant's id.") var consultant: Int64
+        @Flag(help: "Reinstate the consultant instead.") var reinstate = false
+        @Option(help: "Why, for the audit log.") var reason = ""
+
+        func run() async throws {
+            let request = SuspendConsultantRequest.with { $0.consultantID = consultant; $0.suspended = !reinstate; $0.reason = reason }
+            let response = try await call { try await AdminClient(connection.client()).suspendConsultant(request, options: Lectern.Admin.options(connection)) }
+            connection.show(response) { "consultant \($0.consultant?.id ?? 0) is \($0.consultant?.suspended == true ? "suspended" : "active")" }
+        }
+    }
+
     struct DeleteReader: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "delete-reader", abstract: "Erase a reader and all of its data.")
         @OptionGroup var connection: Lectern.Connection

@@ -188,7 +188,8 @@ extension Lectern {
         static let configuration = CommandConfiguration(
             abstract: "Administration: as an admin consultant (saved token or LECTERN_TOKEN) or as the socket's owner.",
             subcommands: [
-                Bootstrap.self, CreateConsultant.self, SetRole.self, CreateKey.self, RevokeKey.self, Suspend.self, DeleteReader.self,
+                Bootstrap.self, CreateConsultant.self, SetRole.self, CreateKey.self, RevokeKey.self, Suspend.self, SuspendConsultant.self,
+                DeleteReader.self,
                 Audit.self, Backup.self, Stats.self, Checkpoint.self, Archive.self,
             ]
         )

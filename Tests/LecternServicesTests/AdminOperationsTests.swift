@@ -74,6 +74,42 @@ struct AdminOperationsTests {
         }
     }
 
+    @Test("a suspended consultant's tokens stop working, its Watch streams end, it cannot log in or watch, until it is reinstated")
+    func suspendConsultant() async throws {
+        try await withTestServer { server in
+            let admin = AdminClient(server.client), consultants = ConsultantClient(server.client)
+            let vic = try await viewer(server)
+            let vicID = try #require(try await server.store.consultant(email: "vic@staff.org")).id
+            #expect(try await consultants.dashboard(DashboardRequest(), options: vic).totalReaders == 0)
+            // A stream left open by a suspension would end at this deadline instead.
+            var bounded = vic
+            bounded.timeout = .seconds(10)
+            let stream = try await consultants.watch(WatchRequest(), options: bounded).makeAsyncIterator()
+            _ = try await stream.next()  // CaughtUp: the stream is live
+            let suspended = try await admin.suspendConsultant(.with { $0.consultantID = vicID; $0.suspended = true; $0.reason = "left" })
+            #expect(suspended.consultant?.suspended == true && suspended.consultant?.id == vicID)
+            // The live stream ends at once, with no update: nothing more of any reader reaches it.
+            let ended = await rpcError { _ = try await stream.next() }
+            #expect(ended?.code == .permissionDenied && ended?.message.contains("suspended") == true, "\(String(describing: ended))")
+            #expect(await status { _ = try await consultants.dashboard(DashboardRequest(), options: vic) } == .permissionDenied)
+            #expect(await status { _ = try await consultants.watch(WatchRequest(), options: vic).makeAsyncIterator().next() } == .permissionDenied)
+            let login = LoginRequest.with { $0.email = "vic@staff.org"; $0.password = "password vic"; $0.accountKind = .consultant }
+            #expect(await status { _ = try await server.auth.login(login) } == .permissionDenied)
+
+            let reinstated = try await admin.suspendConsultant(.with { $0.consultantID = vicID; $0.suspended = false })
+            #expect(reinstated.consultant?.suspended == false)
+            #expect(try await consultants.dashboard(DashboardRequest(), options: vic).totalReaders == 0)
+            let again = try await consultants.watch(WatchRequest(), options: .bearer(try await server.auth.login(login).token)).makeAsyncIterator()
+            #expect(try await again.next()?.update == .caughtUp(CaughtUp()))
+            #expect(await status { _ = try await admin.suspendConsultant(.with { $0.consultantID = 999; $0.suspended = true }) } == .notFound)
+            #expect(await status { _ = try await admin.suspendConsultant(.with { $0.consultantID = vicID; $0.reason = String(repeating: "x", count: 1_025) }) } == .invalidArgument)
+            let audit = try await admin.listAuditLog(.with { $0.action = "AdminService.SuspendConsultant" })
+            #expect(audit.entries.map(\.detail) == [
+                "consultant=999 suspended=true reason=", "consultant=\(vicID) suspended=false reason=", "consultant=\(vicID) suspended=true reason=left",
+            ])
+        }
+    }
+
     @Test("a suspended or a deleted reader is offline at once: off the active list and off the online count")
     func suspensionTakesOffline() async throws {
         try await withTestServer { server in

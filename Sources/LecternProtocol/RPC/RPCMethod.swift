@@ -53,6 +53,7 @@ extension LecternV1 {
         .init("AdminService", "CreateServiceKey", CreateServiceKeyRequest.self, CreateServiceKeyResponse.self),
         .init("AdminService", "RevokeServiceKey", RevokeServiceKeyRequest.self, RevokeServiceKeyResponse.self),
         .init("AdminService", "SuspendReader", SuspendReaderRequest.self, SuspendReaderResponse.self),
+        .init("AdminService", "SuspendConsultant", SuspendConsultantRequest.self, SuspendConsultantResponse.self),
         .init("AdminService", "DeleteReader", DeleteReaderRequest.self, DeleteReaderResponse.self),
         .init("AdminService", "ListAuditLog", ListAuditLogRequest.self, ListAuditLogResponse.self),
         .init("AdminService", "Backup", BackupRequest.self, BackupProgress.self, .serverStreaming),

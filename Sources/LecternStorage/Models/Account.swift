@@ -23,6 +23,8 @@ public struct ConsultantRecord: Sendable, Hashable {
     public var passwordHash: String
     public var role: Int
     public var createdAtMs: Int64
+    /// Suspended by an admin: no call, no login.
+    public var suspended = false
 }
 
 /// Whose a session is: 1 a reader, 2 a consultant (AccountKind in Protos).

@@ -199,5 +199,10 @@ enum Schema {
             -- id left.
             INSERT INTO counters (name, value) SELECT 'last_reader_id', coalesce(max(id), 0) FROM readers;
             """),
+        Migration(version: 8, name: "consultants can be suspended", sql: """
+            -- 1 while an admin has suspended the consultant (AdminService.SuspendConsultant):
+            -- its sessions stop working and it cannot log in, until reinstated.
+            ALTER TABLE consultants ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0 CHECK (suspended IN (0, 1));
+            """),
     ]
 }

@@ -5,6 +5,8 @@ public struct Consultant: ProtoMessage {
     public var displayName = ""
     public var role = ConsultantRole.unspecified
     public var createdAtMs: Int64 = 0
+    /// Suspended by an admin: no call, no login.
+    public var suspended = false
 
     public init() {}
 
@@ -14,6 +16,7 @@ public struct Consultant: ProtoMessage {
         writer.writeString(displayName, field: 3)
         writer.writeEnum(role, field: 4)
         writer.writeInt64(createdAtMs, field: 5)
+        writer.writeBool(suspended, field: 6)
     }
 
     public mutating func decodeField(_ tag: FieldTag, from reader: inout ProtoReader) throws(WireError) {
@@ -23,6 +26,7 @@ public struct Consultant: ProtoMessage {
         case 3: displayName = try reader.readString(tag)
         case 4: role = try reader.readEnum(tag)
         case 5: createdAtMs = try reader.readInt64(tag)
+        case 6: suspended = try reader.readBool(tag)
         default: try reader.skip(tag)
         }
     }
@@ -34,5 +38,6 @@ public struct Consultant: ProtoMessage {
         .init(3, "display_name", .string),
         .init(4, "role", .enumeration(ConsultantRole.self)),
         .init(5, "created_at_ms", .int64),
+        .init(6, "suspended", .bool),
     ]
 }
