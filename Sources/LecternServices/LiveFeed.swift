@@ -61,7 +61,7 @@ public final class LiveFeed: Sendable {
 
     /// A new subscription for `filter`, receiving what is delivered from now on, and the
     /// feed's position when it started.
-    /// - Throws: UNAVAILABLE once the feed is closed.
+    /// - Throws: UNAVAILABLE once the feed is closed; PERMISSION_DENIED for a suspended consultant.
     func subscribe(_ filter: WatchFilter, consultantID: Int64) throws -> (Subscription, position: Int64) {
         let subscription = Subscription(filter: filter, consultantID: consultantID, maxBuffered: maxBuffered)
         let position = try state.withLock { state in
