@@ -27,6 +27,10 @@ public struct AdminClient: Sendable {
         try await client.unary(Self.path("SuspendReader"), request, options: options)
     }
 
+    public func listConsultants(_ request: ListConsultantsRequest, options: CallOptions = CallOptions()) async throws -> ListConsultantsResponse {
+        try await client.unary(Self.path("ListConsultants"), request, options: options)
+    }
+
     public func suspendConsultant(_ request: SuspendConsultantRequest, options: CallOptions = CallOptions()) async throws -> SuspendConsultantResponse {
         try await client.unary(Self.path("SuspendConsultant"), request, options: options)
     }

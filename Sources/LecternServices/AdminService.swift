@@ -60,6 +60,9 @@ public final class AdminService: Sendable {
         router.unary("/lectern.v1.AdminService/SuspendConsultant") { [self] (request: SuspendConsultantRequest, context) in
             try await suspendConsultant(request, context)
         }
+        router.unary("/lectern.v1.AdminService/ListConsultants") { [self] (request: ListConsultantsRequest, context) in
+            try await listConsultants(request, context)
+        }
         router.unary("/lectern.v1.AdminService/DeleteReader") { [self] (request: DeleteReaderRequest, context) in
             try await deleteReader(request, context)
         }
@@ -340,6 +343,25 @@ public final class AdminService: Sendable {
         guard let consultant else { throw RPCError(.notFound, "consultant_id: no consultant \(request.consultantID)") }
         if request.suspended { feed.suspend(consultantID: consultant.id) } else { feed.reinstate(consultantID: consultant.id) }
         return SuspendConsultantResponse.with { $0.consultant = AuthService.message(consultant) }
+    }
+
+    /// The consultants in id order; the page token is the last id given (consultants are
+    /// staff, listed only to admins: their ids are no secret to them).
+    func listConsultants(_ request: ListConsultantsRequest, _ context: ServerContext) async throws -> ListConsultantsResponse {
+        var validation = Validation()
+        validation.require(request.pageSize <= 1_000, "page_size", "must be at most 1,000, got \(request.pageSize)")
+        let after = request.pageToken.isEmpty ? 0 : Int64(request.pageToken)
+        validation.require((after ?? -1) >= 0, "page_token", "not a page token of this list")
+        try validation.check()
+        try await authorize(context, action: "ListConsultants")
+        let size = request.pageSize == 0 ? 100 : Int(request.pageSize)
+        // One more than the page, to know whether another follows.
+        let found = try await storage { try await store.consultants(afterID: after ?? 0, limit: size + 1) }
+        let page = found.prefix(size)
+        return ListConsultantsResponse.with {
+            $0.consultants = page.map(AuthService.message)
+            if found.count > size, let last = page.last { $0.nextPageToken = String(last.id) }
+        }
     }
 
     /// A suspended or deleted reader is offline at once, for Watch streams too.

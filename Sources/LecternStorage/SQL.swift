@@ -171,6 +171,9 @@ enum SQL {
         UPDATE consultants SET role = ? WHERE id = ?
         RETURNING id, email, display_name, password_hash, role, created_at_ms, suspended
         """
+    static let consultantsPage = """
+        SELECT id, email, display_name, password_hash, role, created_at_ms, suspended FROM consultants WHERE id > ? ORDER BY id LIMIT ?
+        """
     static let setConsultantSuspended = """
         UPDATE consultants SET suspended = ? WHERE id = ?
         RETURNING id, email, display_name, password_hash, role, created_at_ms, suspended
@@ -308,7 +311,8 @@ enum SQL {
     static let all: [(name: String, sql: String)] = [
         ("appliedMigrations", appliedMigrations), ("recordMigration", recordMigration), ("userTables", userTables),
         ("insertReader", insertReader), ("recordReaderID", recordReaderID), ("readerByID", readerByID), ("readerByEmail", readerByEmail),
-        ("insertConsultant", insertConsultant), ("setConsultantSuspended", setConsultantSuspended), ("consultantByID", consultantByID), ("consultantByEmail", consultantByEmail),
+        ("insertConsultant", insertConsultant), ("setConsultantSuspended", setConsultantSuspended),
+        ("consultantsPage", consultantsPage), ("consultantByID", consultantByID), ("consultantByEmail", consultantByEmail),
         ("insertSession", insertSession), ("deleteExpiredSessions", deleteExpiredSessions), ("sessionByHash", sessionByHash), ("revokeSession", revokeSession),
         ("secretByName", secretByName), ("insertSecret", insertSecret),
         ("readersPage", readersPage), ("insertAudit", insertAudit), ("auditByReader", auditByReader),

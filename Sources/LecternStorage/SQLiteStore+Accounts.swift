@@ -35,6 +35,10 @@ extension SQLiteStore {
         try await read { try $0.queryFirst(SQL.consultantByEmail, [.text(email)], Self.consultantRecord) }
     }
 
+    public func consultants(afterID: Int64, limit: Int) async throws -> [ConsultantRecord] {
+        try await read { try $0.query(SQL.consultantsPage, [.integer(afterID), .integer(Int64(limit))], Self.consultantRecord) }
+    }
+
     static func consultantRecord(_ row: Statement) -> ConsultantRecord {
         ConsultantRecord(
             id: row.int64(0), email: row.string(1), displayName: row.string(2), passwordHash: row.string(3),

@@ -14,6 +14,8 @@ public protocol Store: Sendable {
     func createConsultant(_ consultant: NewConsultant) async throws -> ConsultantRecord
     func consultant(id: Int64) async throws -> ConsultantRecord?
     func consultant(email: String) async throws -> ConsultantRecord?
+    /// Consultants in id order, with ids above `afterID`.
+    func consultants(afterID: Int64, limit: Int) async throws -> [ConsultantRecord]
 
     /// Stores a session (by its token's hash), and forgets the same account's sessions that
     /// expired over a week before it was created.

@@ -69,6 +69,22 @@ extension Lectern.Admin {
         }
     }
 
+    struct Consultants: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The consultants in id order, suspended ones too.")
+        @OptionGroup var connection: Lectern.Connection
+        @OptionGroup var page: Lectern.Page
+
+        func run() async throws {
+            let request = ListConsultantsRequest.with { $0.pageSize = page.size; $0.pageToken = page.token }
+            let response = try await call { try await AdminClient(connection.client()).listConsultants(request, options: Lectern.Admin.options(connection)) }
+            connection.show(response) { response in
+                connection.table(["ID", "EMAIL", "NAME", "ROLE", "SUSPENDED"], response.consultants.map {
+                    ["\($0.id)", $0.email, $0.displayName, "\($0.role)", $0.suspended ? "yes" : "no"]
+                }) + Lectern.Page.next(response.nextPageToken)
+            }
+        }
+    }
+
     struct SuspendConsultant: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "suspend-consultant",

@@ -188,7 +188,7 @@ extension Lectern {
         static let configuration = CommandConfiguration(
             abstract: "Administration: as an admin consultant (saved token or LECTERN_TOKEN) or as the socket's owner.",
             subcommands: [
-                Bootstrap.self, CreateConsultant.self, SetRole.self, CreateKey.self, RevokeKey.self, Suspend.self, SuspendConsultant.self,
+                Bootstrap.self, CreateConsultant.self, SetRole.self, CreateKey.self, RevokeKey.self, Suspend.self, Consultants.self, SuspendConsultant.self,
                 DeleteReader.self,
                 Audit.self, Backup.self, Stats.self, Checkpoint.self, Archive.self,
             ]

@@ -44,6 +44,7 @@ struct TypedClientTests {
                 { _ = try await admin.revokeServiceKey(RevokeServiceKeyRequest()) },
                 { _ = try await admin.suspendReader(SuspendReaderRequest()) },
                 { _ = try await admin.suspendConsultant(SuspendConsultantRequest()) },
+                { _ = try await admin.listConsultants(ListConsultantsRequest()) },
                 { _ = try await admin.deleteReader(DeleteReaderRequest()) },
                 { _ = try await admin.listAuditLog(ListAuditLogRequest()) },
                 { for try await _ in try await admin.backup(BackupRequest()) {} },

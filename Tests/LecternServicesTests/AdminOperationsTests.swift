@@ -110,6 +110,35 @@ struct AdminOperationsTests {
         }
     }
 
+    @Test("ListConsultants pages every consultant in id order, suspended ones marked; admins only; a bad page token is INVALID_ARGUMENT")
+    func listConsultants() async throws {
+        try await withTestServer { server in
+            let admin = AdminClient(server.client)
+            var ids: [Int64] = []
+            for name in ["ann", "bob", "cy", "dee", "eve"] {
+                ids.append(try await admin.createConsultant(.with {
+                    $0.email = "\(name)@staff.org"; $0.password = "password \(name)"; $0.displayName = name; $0.role = .viewer
+                }).consultant?.id ?? 0)
+            }
+            _ = try await admin.suspendConsultant(.with { $0.consultantID = ids[1]; $0.suspended = true })
+            var listed: [Consultant] = [], token = ""
+            repeat {
+                let page = try await admin.listConsultants(.with { $0.pageSize = 2; $0.pageToken = token })
+                #expect(page.consultants.count <= 2)
+                listed += page.consultants
+                token = page.nextPageToken
+            } while !token.isEmpty
+            #expect(listed.map(\.id) == ids)
+            #expect(listed.map(\.suspended) == [false, true, false, false, false])
+            #expect(listed.first?.email == "ann@staff.org" && listed.first?.role == .viewer)
+            #expect(try await admin.listConsultants(.with { $0.pageSize = 5 }).nextPageToken.isEmpty)
+            #expect(await status { _ = try await admin.listConsultants(.with { $0.pageToken = "x" }) } == .invalidArgument)
+            #expect(await status { _ = try await admin.listConsultants(.with { $0.pageSize = 1_001 }) } == .invalidArgument)
+            let viewer = CallOptions.bearer(try await server.auth.login(.with { $0.email = "ann@staff.org"; $0.password = "password ann"; $0.accountKind = .consultant }).token)
+            #expect(await status { _ = try await admin.listConsultants(ListConsultantsRequest(), options: viewer) } == .permissionDenied)
+        }
+    }
+
     @Test("a suspended or a deleted reader is offline at once: off the active list and off the online count")
     func suspensionTakesOffline() async throws {
         try await withTestServer { server in

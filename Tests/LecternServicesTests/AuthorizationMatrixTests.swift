@@ -123,6 +123,7 @@ struct AuthorizationMatrixTests {
         case "/lectern.v1.AdminService/CreateServiceKey": return CreateServiceKeyRequest.with { $0.name = unique }
         case "/lectern.v1.AdminService/RevokeServiceKey": return RevokeServiceKeyRequest.with { $0.serviceKeyID = world.spareKeyID }
         case "/lectern.v1.AdminService/SuspendReader": return SuspendReaderRequest.with { $0.readerID = world.readerA; $0.suspended = false }
+        case "/lectern.v1.AdminService/ListConsultants": return ListConsultantsRequest()
         case "/lectern.v1.AdminService/SuspendConsultant": return SuspendConsultantRequest.with { $0.consultantID = world.viewerID; $0.suspended = false }
         case "/lectern.v1.AdminService/DeleteReader":
             let doomed = try await server.store.createReader(NewReader(email: "\(unique)@example.org", displayName: unique, passwordHash: "x"))

@@ -27,7 +27,7 @@ public enum LecternV1 {
         CreateConsultantRequest.self, CreateConsultantResponse.self, SetConsultantRoleRequest.self,
         SetConsultantRoleResponse.self, ServiceKey.self, CreateServiceKeyRequest.self, CreateServiceKeyResponse.self,
         RevokeServiceKeyRequest.self, RevokeServiceKeyResponse.self, SuspendReaderRequest.self, SuspendReaderResponse.self,
-        SuspendConsultantRequest.self, SuspendConsultantResponse.self,
+        SuspendConsultantRequest.self, SuspendConsultantResponse.self, ListConsultantsRequest.self, ListConsultantsResponse.self,
         DeleteReaderRequest.self, DeleteReaderResponse.self, AuditEntry.self, ListAuditLogRequest.self,
         ListAuditLogResponse.self, BackupRequest.self, BackupProgress.self, LatencySummary.self,
         StatsRequest.self, StatsResponse.self, CheckpointRequest.self, CheckpointResponse.self,

@@ -54,6 +54,7 @@ extension LecternV1 {
         .init("AdminService", "RevokeServiceKey", RevokeServiceKeyRequest.self, RevokeServiceKeyResponse.self),
         .init("AdminService", "SuspendReader", SuspendReaderRequest.self, SuspendReaderResponse.self),
         .init("AdminService", "SuspendConsultant", SuspendConsultantRequest.self, SuspendConsultantResponse.self),
+        .init("AdminService", "ListConsultants", ListConsultantsRequest.self, ListConsultantsResponse.self),
         .init("AdminService", "DeleteReader", DeleteReaderRequest.self, DeleteReaderResponse.self),
         .init("AdminService", "ListAuditLog", ListAuditLogRequest.self, ListAuditLogResponse.self),
         .init("AdminService", "Backup", BackupRequest.self, BackupProgress.self, .serverStreaming),
