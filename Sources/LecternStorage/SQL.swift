@@ -31,11 +31,13 @@ enum SQL {
     static let insertConsultant = """
         INSERT INTO consultants (email, display_name, password_hash, role, created_at_ms) VALUES (?, ?, ?, ?, ?) RETURNING id
         """
+    /// What `SQLiteStore.consultantRecord` reads, in its order.
+    private static let consultantColumns = "id, email, display_name, password_hash, role, created_at_ms, suspended"
     static let consultantByID = """
-        SELECT id, email, display_name, password_hash, role, created_at_ms, suspended FROM consultants WHERE id = ?
+        SELECT \(consultantColumns) FROM consultants WHERE id = ?
         """
     static let consultantByEmail = """
-        SELECT id, email, display_name, password_hash, role, created_at_ms, suspended FROM consultants WHERE email = ?
+        SELECT \(consultantColumns) FROM consultants WHERE email = ?
         """
 
     static let insertSession = """
@@ -169,14 +171,14 @@ enum SQL {
 
     static let setConsultantRole = """
         UPDATE consultants SET role = ? WHERE id = ?
-        RETURNING id, email, display_name, password_hash, role, created_at_ms, suspended
+        RETURNING \(consultantColumns)
         """
     static let consultantsPage = """
-        SELECT id, email, display_name, password_hash, role, created_at_ms, suspended FROM consultants WHERE id > ? ORDER BY id LIMIT ?
+        SELECT \(consultantColumns) FROM consultants WHERE id > ? ORDER BY id LIMIT ?
         """
     static let setConsultantSuspended = """
         UPDATE consultants SET suspended = ? WHERE id = ?
-        RETURNING id, email, display_name, password_hash, role, created_at_ms, suspended
+        RETURNING \(consultantColumns)
         """
     static let auditPage = """
         SELECT id, at_ms, actor_kind, actor_id, action, reader_id, peer_pid, peer_uid, detail
@@ -311,8 +313,8 @@ enum SQL {
     static let all: [(name: String, sql: String)] = [
         ("appliedMigrations", appliedMigrations), ("recordMigration", recordMigration), ("userTables", userTables),
         ("insertReader", insertReader), ("recordReaderID", recordReaderID), ("readerByID", readerByID), ("readerByEmail", readerByEmail),
-        ("insertConsultant", insertConsultant), ("setConsultantSuspended", setConsultantSuspended),
-        ("consultantsPage", consultantsPage), ("consultantByID", consultantByID), ("consultantByEmail", consultantByEmail),
+        ("insertConsultant", insertConsultant), ("consultantByID", consultantByID), ("consultantByEmail", consultantByEmail),
+        ("consultantsPage", consultantsPage), ("setConsultantSuspended", setConsultantSuspended),
         ("insertSession", insertSession), ("deleteExpiredSessions", deleteExpiredSessions), ("sessionByHash", sessionByHash), ("revokeSession", revokeSession),
         ("secretByName", secretByName), ("insertSecret", insertSecret),
         ("readersPage", readersPage), ("insertAudit", insertAudit), ("auditByReader", auditByReader),

@@ -39,6 +39,7 @@ extension SQLiteStore {
         try await read { try $0.query(SQL.consultantsPage, [.integer(afterID), .integer(Int64(limit))], Self.consultantRecord) }
     }
 
+    /// A row of `SQL.consultantColumns`.
     static func consultantRecord(_ row: Statement) -> ConsultantRecord {
         ConsultantRecord(
             id: row.int64(0), email: row.string(1), displayName: row.string(2), passwordHash: row.string(3),
