@@ -289,7 +289,7 @@ final class ServerConnection: Sendable {
             return nil
         }
         let deadline = callStart.timeoutMs > 0 ? ContinuousClock.now + .milliseconds(Int64(clamping: callStart.timeoutMs)) : nil
-        let context = ServerContext(method: callStart.method, metadata: metadata, deadline: deadline, peer: peer)
+        let context = ServerContext(method: callStart.method, metadata: metadata, deadline: deadline, peer: peer, eventLoopExecutor: eventLoopExecutor)
         /// Makes the call known to the connection; its deadline is watched from now on.
         func admit(_ call: ServerCall) {
             let rearm = state.withLock { state -> Bool in

@@ -10,6 +10,13 @@ public struct ServerContext: Sendable {
     public let deadline: ContinuousClock.Instant?
     /// Who is on the other end of the socket (SO_PEERCRED).
     public let peer: PeerCredentials
+    /// The call's connection's event loop, as a task executor. Code that wakes often to
+    /// write a little (a Watch stream's live updates) runs here under
+    /// `withTaskExecutorPreference`: each wake-up then writes to the socket on the thread
+    /// it was resumed on, not on a pool thread that hands the write to the loop. The same
+    /// rule as for `RPCRouter.unary(onEventLoop:)`: only work of a few microseconds between
+    /// suspensions, since it holds up every connection of the loop.
+    public let eventLoopExecutor: any TaskExecutor
 
     /// Metadata keys are case-insensitive, as in HTTP and gRPC: `Authorization` is
     /// `authorization`. Two keys that differ only in case are refused: either could be meant.

@@ -50,6 +50,17 @@ extension ConsultantService {
             $0.committedAtMs = nowMs()
             $0.update = .caughtUp(CaughtUp())
         })
+        // The live updates wake this task once per commit for every stream: on the
+        // connection's event loop, each wake-up writes to the socket where it runs (the
+        // replay above, with its store reads and its pages to encode, stays on the pool).
+        try await withTaskExecutorPreference(context.eventLoopExecutor) {
+            try await sendLive(from: cursor, subscription, writer)
+        }
+    }
+
+    /// Sends the live feed's updates after `cursor` as they come, until the stream ends.
+    private func sendLive(from start: Int64, _ subscription: Subscription, _ writer: ResponseWriter<ActivityUpdate>) async throws {
+        var cursor = start
         while true {
             // Everything queued goes out in one write: one flush however many updates.
             var out: [ByteBuffer] = []

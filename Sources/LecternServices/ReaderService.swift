@@ -28,7 +28,7 @@ public final class ReaderService: Sendable {
     }
 
     public func register(on router: inout RPCRouter) {
-        router.unary("/lectern.v1.ReaderService/Heartbeat") { [self] (request: HeartbeatRequest, context) in
+        router.unary("/lectern.v1.ReaderService/Heartbeat", onEventLoop: true) { [self] (request: HeartbeatRequest, context) in
             try await heartbeat(request, reader(context))
         }
         router.unary("/lectern.v1.ReaderService/AppendEvents") { [self] (request: AppendEventsRequest, context) in

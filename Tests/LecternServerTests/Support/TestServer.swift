@@ -146,8 +146,13 @@ enum TestMethods {
         router.unary(whereOnLoop, onEventLoop: true) { (_: Ping, _) in
             Ping.with { $0.opaqueData = MultiThreadedEventLoopGroup.currentEventLoop == nil ? 0 : 1 }
         }
-        router.unary(whereOffLoop) { (_: Ping, _) in
-            Ping.with { $0.opaqueData = MultiThreadedEventLoopGroup.currentEventLoop == nil ? 0 : 1 }
+        // The same, plus 2 when the handler runs on a loop under `context.eventLoopExecutor`.
+        router.unary(whereOffLoop) { (_: Ping, context) in
+            let onLoop: UInt64 = MultiThreadedEventLoopGroup.currentEventLoop == nil ? 0 : 1
+            let preferred = await withTaskExecutorPreference(context.eventLoopExecutor) {
+                MultiThreadedEventLoopGroup.currentEventLoop == nil ? UInt64(0) : 2
+            }
+            return Ping.with { $0.opaqueData = onLoop + preferred }
         }
         router.unary(whoAmI) { (_: Ping, context) -> CallStart in
             CallStart.with {
