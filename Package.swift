@@ -101,6 +101,7 @@ let package = Package(
                 "LecternStorage",
                 "LecternClient",
                 "LecternServices",
+                "LecternLocks",
                 "CSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),

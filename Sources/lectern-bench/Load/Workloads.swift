@@ -138,6 +138,8 @@ enum Workloads {
         let consultantPool = consultantConnections
         let end = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
         let readerIDs = accounts.readers.map(\.id)
+        let pacer = Pacer()
+        defer { pacer.stop() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (n, token) in accounts.consultants.enumerated() {
                 let connection = consultantPool[n]
@@ -184,7 +186,7 @@ enum Workloads {
                     var generator = SystemRandomNumberGenerator()
                     let clock = ContinuousClock()
                     // Spread the readers' first calls over the first interval.
-                    try await Task.sleep(for: .milliseconds(Int64.random(in: 0..<Int64(mission.eventSeconds * 1000), using: &generator)))
+                    await pacer.sleep(until: clock.now + .milliseconds(Int64.random(in: 0..<Int64(mission.eventSeconds * 1000), using: &generator)))
                     var nextHeartbeat = clock.now, nextEvent = clock.now
                     var sequence: UInt64 = 0
                     let session = "tab-\(n)"
@@ -207,7 +209,7 @@ enum Workloads {
                             nextEvent = nextEvent + .milliseconds(Int64(gap * 1000))
                         }
                         let wake = min(nextHeartbeat, nextEvent, end)
-                        if wake > clock.now { try? await Task.sleep(until: wake, clock: clock) }
+                        if wake > clock.now { await pacer.sleep(until: wake) }
                     }
                 }
             }
