@@ -18,6 +18,18 @@ final class Recorder: Sendable {
         entries.withLock { _ = $0[name, default: Entry()].latencies.record(max(1, microseconds)) }
     }
 
+    /// Records many latencies under `name` with one look-up: for the Watch deliveries, 169,000
+    /// a second at 10,000 readers, each of which otherwise took the lock shared by every task
+    /// and hashed a name that is not ASCII.
+    func record(_ name: String, microseconds: [UInt64]) {
+        guard !microseconds.isEmpty else { return }
+        entries.withLock { entries in
+            var entry = entries.removeValue(forKey: name) ?? Entry()
+            for value in microseconds { _ = entry.latencies.record(max(1, value)) }
+            entries[name] = entry
+        }
+    }
+
     func fail(_ name: String, _ code: RPCStatusCode) {
         entries.withLock { $0[name, default: Entry()].errors[code, default: 0] += 1 }
     }
