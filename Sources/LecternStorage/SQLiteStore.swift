@@ -69,16 +69,19 @@ public final class SQLiteStore: Store {
         lock.release()
     }
 
-    /// Runs blocking work on a Dispatch queue, never on the cooperative pool.
+    /// Runs blocking work (opening the file and migrating it, closing the writer) on a serial
+    /// Dispatch queue of its own, never on the cooperative pool. On Linux
+    /// `DispatchQueue.global()` is that pool's threads, as many as there are cores; a queue
+    /// of its own runs on Dispatch's overcommit threads, made when needed.
     static func onBackgroundQueue<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+            DispatchQueue(label: "lectern.store.blocking").async { continuation.resume(with: Result { try work() }) }
         }
     }
 
     static func onBackgroundQueue(_ work: @escaping @Sendable () -> Void) async {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            DispatchQueue(label: "lectern.store.blocking").async {
                 work()
                 continuation.resume()
             }

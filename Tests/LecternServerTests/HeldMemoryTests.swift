@@ -147,9 +147,10 @@ struct HeldMemoryTests {
             socket.send(Frame(kind: .callStart, callID: 1, message: CallStart.with { $0.method = TestMethods.gatedSum }))
             await observer.started.wait(atLeast: 1)
             // The handler waits at its gate while 100 messages of 10 KiB (1 MB) are sent; the
-            // sender blocks once the server stops reading, so it runs on a thread of its own.
+            // sender blocks once the server stops reading, so it runs on a queue of its own
+            // (on Linux `DispatchQueue.global()` is the cooperative pool's threads).
             let sent = AsyncGate()
-            DispatchQueue.global().async {
+            DispatchQueue(label: "HeldMemoryTests.sender").async {
                 for value in 1...100 { socket.send(Frame(kind: .message, callID: 1, payload: Self.paddedPing(UInt64(value), bytes: 10 * 1_024))) }
                 socket.send(Frame(kind: .halfClose, callID: 1))
                 sent.open()

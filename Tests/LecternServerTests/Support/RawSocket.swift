@@ -3,11 +3,15 @@ import LecternProtocol
 import NIOCore
 
 /// A plain Unix stream socket, to send the server bytes no well-behaved client would.
-/// Its blocking reads run on a Dispatch thread: blocking one of the cooperative pool's
-/// threads would starve the in-process server the test talks to.
+/// Its blocking reads run on a serial Dispatch queue of its own: blocking one of the
+/// cooperative pool's threads would starve the in-process server the test talks to, and on
+/// Linux `DispatchQueue.global()` is that pool's threads (several tests reading at once there
+/// left the servers no thread for ten seconds, under ThreadSanitizer). A queue of its own
+/// runs on Dispatch's overcommit threads, made when needed.
 final class RawSocket: @unchecked Sendable {
     // @unchecked: one test uses it at a time, and `fd` never changes.
     let fd: Int32
+    private let reads = DispatchQueue(label: "RawSocket.reads")
 
     init(path: String) throws {
         fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
@@ -66,7 +70,7 @@ final class RawSocket: @unchecked Sendable {
 
     private func offThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: work()) }
+            reads.async { continuation.resume(returning: work()) }
         }
     }
 

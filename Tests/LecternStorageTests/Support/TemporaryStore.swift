@@ -84,8 +84,10 @@ final class Gate: @unchecked Sendable {
     func wait() { semaphore.wait() }
 
     func passed() async {
+        // A queue of its own, not `DispatchQueue.global()`: on Linux that is the cooperative
+        // pool's threads, which a wait there would hold.
         await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
+            DispatchQueue(label: "Gate.passed").async {
                 self.semaphore.wait()
                 continuation.resume()
             }
