@@ -181,7 +181,9 @@ enum Workloads {
                             try await connection.unary(listReaderEvents, ListReaderEventsRequest.with { $0.readerID = reader; $0.pageSize = 50 },
                                                        as: ListReaderEventsResponse.self, options: timed)
                         }
-                        try? await Task.sleep(for: .milliseconds(Int64(mission.consultantSeconds * 1000)))
+                        // Not past the end: the run's figures are per second of its length, and a
+                        // consultant sleeping past it made the run up to a second longer than its load.
+                        try? await Task.sleep(until: min(ContinuousClock.now + .milliseconds(Int64(mission.consultantSeconds * 1000)), end))
                     }
                     watcher.cancel()
                     _ = await watcher.value
