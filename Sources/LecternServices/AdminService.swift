@@ -162,7 +162,7 @@ public final class AdminService: Sendable {
         guard (1...3).contains(request.role.rawValue) else { throw RPCError(.invalidArgument, "role: must be VIEWER, SUPERVISOR or ADMIN") }
         try await authorize(context, action: "SetConsultantRole", detail: "consultant=\(request.consultantID) role=\(request.role)")
         let updated = try await storage { try await store.setConsultantRole(id: request.consultantID, role: Int(request.role.rawValue)) }
-        authenticator.cache.forget(accountKind: 2, accountID: request.consultantID)
+        authenticator.cache.forget(.consultant, accountID: request.consultantID)
         guard let updated else { throw RPCError(.notFound, "consultant_id: no consultant \(request.consultantID)") }
         return SetConsultantRoleResponse.with { $0.consultant = AuthService.message(updated) }
     }
@@ -320,7 +320,7 @@ public final class AdminService: Sendable {
             detail: "suspended=\(request.suspended) reason=\(request.reason)"
         )
         let reader = try await storage { try await store.setReaderStatus(id: request.readerID, status: request.suspended ? 2 : 1) }
-        authenticator.cache.forget(accountKind: 1, accountID: request.readerID)
+        authenticator.cache.forget(.reader, accountID: request.readerID)
         guard let reader else { throw RPCError(.notFound, "reader_id: no reader \(request.readerID)") }
         if request.suspended { takeOffline(request.readerID) }
         return SuspendReaderResponse.with { $0.reader = AuthService.message(reader) }
@@ -339,7 +339,7 @@ public final class AdminService: Sendable {
             detail: "consultant=\(request.consultantID) suspended=\(request.suspended) reason=\(request.reason)"
         )
         let consultant = try await storage { try await store.setConsultantSuspended(id: request.consultantID, suspended: request.suspended) }
-        authenticator.cache.forget(accountKind: 2, accountID: request.consultantID)
+        authenticator.cache.forget(.consultant, accountID: request.consultantID)
         guard let consultant else { throw RPCError(.notFound, "consultant_id: no consultant \(request.consultantID)") }
         if request.suspended { feed.suspend(consultantID: consultant.id) } else { feed.reinstate(consultantID: consultant.id) }
         return SuspendConsultantResponse.with { $0.consultant = AuthService.message(consultant) }
@@ -372,7 +372,7 @@ public final class AdminService: Sendable {
     func deleteReader(_ request: DeleteReaderRequest, _ context: ServerContext) async throws -> DeleteReaderResponse {
         try await authorize(context, action: "DeleteReader", readerID: request.readerID)
         let deleted = try await storage { try await store.deleteReader(id: request.readerID) }
-        authenticator.cache.forget(accountKind: 1, accountID: request.readerID)
+        authenticator.cache.forget(.reader, accountID: request.readerID)
         guard let deleted else { throw RPCError(.notFound, "reader_id: no reader \(request.readerID)") }
         takeOffline(request.readerID)
         return DeleteReaderResponse.with {

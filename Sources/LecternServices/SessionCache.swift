@@ -1,3 +1,4 @@
+import LecternProtocol
 import LecternStorage
 import Synchronization
 
@@ -73,8 +74,9 @@ final class SessionCache: Sendable {
         }
     }
 
-    /// Drops every session of the account (kind 1 reader, 2 consultant).
-    func forget(accountKind: Int, accountID: Int64) {
+    /// Drops every session of the account.
+    func forget(_ kind: AccountKind, accountID: Int64) {
+        let accountKind = Int(kind.rawValue)
         state.withLock { state in
             state.generation += 1
             state.sessions = state.sessions.filter { $0.value.session.accountKind != accountKind || $0.value.session.accountID != accountID }

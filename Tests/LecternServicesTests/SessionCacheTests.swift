@@ -1,3 +1,4 @@
+import LecternProtocol
 import LecternStorage
 import Testing
 @testable import LecternServices
@@ -16,7 +17,7 @@ struct SessionCacheTests {
         let cache = SessionCache()
         let before = cache.generation
         // The reader is suspended while its lookup is in flight.
-        cache.forget(accountKind: 1, accountID: 42)
+        cache.forget(.reader, accountID: 42)
         cache.keep(hash, entry(accountID: 42), readAt: before)
         #expect(cache.session(hash, nowMs: 1_000) == nil)
         // A lookup begun after the forget is kept.
