@@ -23,6 +23,8 @@ struct TestServer: Sendable {
     let clock: TestClock
     let services: Services
     let socketPath: String
+    /// The server's own temp directory, removed with it: a test's files go here.
+    let directory: String
     var client: RPCClient { auth.client }
 }
 
@@ -50,7 +52,8 @@ func withTestServer<T>(
     let client = RPCClient(socketPath: serverConfiguration.socketPath)
     defer { running.cancel() }
     let result = try await body(TestServer(
-        auth: AuthClient(client), store: store, clock: clock, services: services, socketPath: serverConfiguration.socketPath
+        auth: AuthClient(client), store: store, clock: clock, services: services, socketPath: serverConfiguration.socketPath,
+        directory: directory
     ))
     await client.close()
     services.beginShutdown()

@@ -94,7 +94,7 @@ struct AuthorizationMatrixTests {
                 // The socket owner calls with no token; the owner server below treats our uid as its owner.
                 .socketOwner: CallOptions(),
             ],
-            readerA: a.reader?.id ?? 0, viewerID: viewerID, spareKeyID: spare.id, directory: NSTemporaryDirectory()
+            readerA: a.reader?.id ?? 0, viewerID: viewerID, spareKeyID: spare.id, directory: server.directory
         )
     }
 
