@@ -361,6 +361,36 @@ def signup_flood():
     check(f"a flood of sign-ups is served ({codes.get(0, 0)} in 3 s)", set(codes) == {0}, repr(codes))
 
 
+def signups_at_once():
+    """1,000 sign-ups sent at once on one connection. At most 128 wait for their hash; the
+    rest are refused at once with RESOURCE_EXHAUSTED. A login sent meanwhile takes turns with
+    them: in one queue it waited behind every sign-up (more than 10 s)."""
+    admin = Client()
+    admin.unary("/lectern.v1.AuthService/SignUp", field(1, "early@example.org") + field(2, "early password") + field(3, "Early"))
+    flood = connect()
+    count = 1000
+    flood.sendall(b"".join(
+        frame(CALL_START, n, call_start("/lectern.v1.AuthService/SignUp"))
+        + frame(MESSAGE, n, field(1, f"burst-{n}@example.org") + field(2, "burst password") + field(3, "Burst"), END_STREAM)
+        for n in range(1, count + 1)))
+    time.sleep(0.2)
+    started = time.time()
+    status, _ = Client().unary("/lectern.v1.AuthService/Login", field(1, "early@example.org") + field(2, "early password") + field(3, 1), timeout_ms=5000)
+    check(f"a login while 1,000 sign-ups wait is answered within its 5 s deadline ({time.time() - started:.2f} s)", status == 0, f"status {status}")
+    codes = {}
+    flood.settimeout(120)
+    while sum(codes.values()) < count:
+        got = read_frame(flood)
+        if got is None:
+            break
+        if got[0] == CALL_END:
+            code = fields(got[3]).get(1, [0])[0]
+            codes[code] = codes.get(code, 0) + 1
+    check(f"1,000 sign-ups at once: the ones past the bound are refused with RESOURCE_EXHAUSTED ({codes.get(8, 0)}), the rest created ({codes.get(0, 0)})",
+          set(codes) <= {0, 8} and codes.get(8, 0) > 0 and codes.get(0, 0) >= 100 and sum(codes.values()) == count, repr(codes))
+    flood.close()
+
+
 def write_events(reader, batches, payload_bytes, what):
     """Appends `batches` calls of 100 events with payloads of `payload_bytes` as `reader`;
     false, after a failed check, if one is refused."""
@@ -480,6 +510,7 @@ def main():
         ("deadlines already past", deadlines_past, 0),
         ("a flood of failed logins", failed_logins, 0),
         ("a flood of sign-ups", signup_flood, 0),
+        ("1,000 sign-ups sent at once", signups_at_once, 0),
         ("a Watch client that never reads", watch_never_read, 0),
         ("1,000 Watch streams of one consultant that never read", many_watchers_never_read, 0),
         ("calls held open by 4 MB CALL_STARTs", large_call_starts, 0),

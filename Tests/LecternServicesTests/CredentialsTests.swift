@@ -1,4 +1,5 @@
 import Dispatch
+import LecternProtocol
 import Synchronization
 import Testing
 @testable import LecternServices
@@ -73,11 +74,9 @@ struct CredentialsTests {
         let work = PasswordWork(width: 1)
         let gate = DispatchSemaphore(value: 0)
         let record = Record()
-        let blocker = Task { try await work.run { record.started.store(true, ordering: .releasing); gate.wait(); record.append(0) } }
-        // Until the blocker holds the one slot, a queued job could start before it.
-        while !record.started.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(1)) }
-        let abandoned = (1...50).map { n in Task { try await work.run { record.append(n) } } }
-        let kept = Task { try await work.run { record.append(99) } }
+        let held = try await blocker(work, gate, record)
+        let abandoned = (1...50).map { n in Task { try await work.run(.hash) { record.append(n) } } }
+        let kept = Task { try await work.run(.hash) { record.append(99) } }
         for task in abandoned { task.cancel() }
         for task in abandoned {
             await #expect(throws: CancellationError.self) { try await task.value }
@@ -85,8 +84,72 @@ struct CredentialsTests {
         // All fifty left while the slot was still held.
         #expect(record.ran.isEmpty)
         gate.signal()
-        try await blocker.value
+        try await held.value
         try await kept.value
         #expect(record.ran == [0, 99])
+    }
+
+    /// A job that holds `work`'s one thread until `gate` is signalled; returns once it runs.
+    private func blocker(_ work: PasswordWork, _ gate: DispatchSemaphore, _ record: Record) async throws -> Task<Void, any Error> {
+        let blocker = Task { try await work.run(.hash) { record.started.store(true, ordering: .releasing); gate.wait(); record.append(0) } }
+        // Until the blocker holds the one slot, a queued job could start before it.
+        while !record.started.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(1)) }
+        return blocker
+    }
+
+    /// Waits until `count` jobs wait in `lane` (each task queues its job when it runs).
+    private func waitFor(_ count: Int, in lane: PasswordWork.Lane, of work: PasswordWork) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while work.waitingCount(lane) < count {
+            try #require(ContinuousClock.now < deadline, "\(work.waitingCount(lane)) of \(count) jobs queued")
+            try await Task.sleep(for: .milliseconds(1))
+        }
+    }
+
+    @Test("logins and new passwords take turns: a login waits behind as many hashes as logins, not behind every sign-up")
+    func lanesTakeTurns() async throws {
+        let work = PasswordWork(width: 1)
+        let gate = DispatchSemaphore(value: 0)
+        let record = Record()
+        let held = try await blocker(work, gate, record)
+        var tasks: [Task<Void, any Error>] = []
+        for n in 1...5 {
+            tasks.append(Task { try await work.run(.hash) { record.append(n) } })
+            try await waitFor(n, in: .hash, of: work)
+        }
+        for n in 101...102 {
+            tasks.append(Task { try await work.run(.verify) { record.append(n) } })
+            try await waitFor(n - 100, in: .verify, of: work)
+        }
+        gate.signal()
+        try await held.value
+        for task in tasks { try await task.value }
+        #expect(record.ran == [0, 101, 1, 102, 2, 3, 4, 5])
+    }
+
+    @Test("a lane holding maxWaiting jobs refuses one more with RESOURCE_EXHAUSTED; the other lane still takes jobs")
+    func fullLaneRefuses() async throws {
+        let work = PasswordWork(width: 1)
+        let gate = DispatchSemaphore(value: 0)
+        let record = Record()
+        let held = try await blocker(work, gate, record)
+        let waiting = (1...PasswordWork.maxWaiting).map { n in Task { try await work.run(.hash) { record.append(n) } } }
+        try await waitFor(PasswordWork.maxWaiting, in: .hash, of: work)
+        do {
+            try await work.run(.hash) { record.append(-1) }
+            Issue.record("a job past the bound was queued")
+        } catch let error as RPCError {
+            #expect(error.code == .resourceExhausted)
+            #expect(error.message.contains("\(PasswordWork.maxWaiting) new passwords are waiting"), "\(error.message)")
+        }
+        let login = Task { try await work.run(.verify) { record.append(1_000) } }
+        try await waitFor(1, in: .verify, of: work)
+        gate.signal()
+        try await held.value
+        try await login.value
+        for task in waiting { try await task.value }
+        #expect(record.ran.count == PasswordWork.maxWaiting + 2)
+        #expect(!record.ran.contains(-1))
+        #expect(record.ran.prefix(3) == [0, 1_000, 1])
     }
 }
