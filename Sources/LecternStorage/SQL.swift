@@ -108,15 +108,31 @@ enum SQL {
 
     static let readersPage = """
         SELECT id, email, display_name, password_hash, status, created_at_ms, last_seen_at_ms
-        FROM readers WHERE id > ?1 AND (?2 = 0 OR status = ?2) ORDER BY id LIMIT ?3
+        FROM readers WHERE id > ?1 ORDER BY id LIMIT ?2
         """
-    /// A prefix search: the `+` keeps SQLite from walking the id index, so it reads only
-    /// the matching entries of the email and display-name indexes and sorts them by id.
+    static let readersWithStatus = """
+        SELECT id, email, display_name, password_hash, status, created_at_ms, last_seen_at_ms
+        FROM readers WHERE status = ?2 AND id > ?1 ORDER BY id LIMIT ?3
+        """
+    /// A prefix search through the next `?7` readers in id order: a page when the prefix is
+    /// common. Emails are stored in lower case (`?3`, `?4`); names compare ignoring ASCII case.
+    static let readersByPrefixInWindow = """
+        SELECT id, email, display_name, password_hash, status, created_at_ms, last_seen_at_ms
+        FROM (SELECT * FROM readers WHERE id > ?1 ORDER BY id LIMIT ?7)
+        WHERE (?2 = 0 OR status = ?2)
+          AND ((email >= ?3 AND email < ?4) OR (display_name >= ?5 COLLATE NOCASE AND display_name < ?6 COLLATE NOCASE))
+        ORDER BY id LIMIT ?8
+        """
+    /// Whether the readers after `?1` are fewer than `?2`.
+    static let readersAfterCount = "SELECT count(*) FROM (SELECT 1 FROM readers WHERE id > ?1 ORDER BY id LIMIT ?2)"
+    /// The same search through the email and display-name indexes: the `+` keeps SQLite from
+    /// walking the id index, so it reads only the matching entries and sorts them by id. For
+    /// a prefix the window found rare.
     static let readersByPrefix = """
         SELECT id, email, display_name, password_hash, status, created_at_ms, last_seen_at_ms
         FROM readers WHERE +id > ?1 AND (?2 = 0 OR status = ?2)
-          AND ((email >= ?3 AND email < ?4) OR (display_name >= ?3 COLLATE NOCASE AND display_name < ?4 COLLATE NOCASE))
-        ORDER BY id LIMIT ?5
+          AND ((email >= ?3 AND email < ?4) OR (display_name >= ?5 COLLATE NOCASE AND display_name < ?6 COLLATE NOCASE))
+        ORDER BY id LIMIT ?7
         """
     static let setReaderStatus = """
         UPDATE readers SET status = ?2 WHERE id = ?1
@@ -319,7 +335,8 @@ enum SQL {
         ("secretByName", secretByName), ("insertSecret", insertSecret),
         ("readersPage", readersPage), ("insertAudit", insertAudit), ("auditByReader", auditByReader),
         ("setConsultantRole", setConsultantRole), ("auditPage", auditPage), ("auditByConsultant", auditByConsultant),
-        ("readersByPrefix", readersByPrefix), ("setReaderStatus", setReaderStatus), ("raiseLastSeen", raiseLastSeen),
+        ("readersByPrefix", readersByPrefix), ("readersWithStatus", readersWithStatus),
+        ("readersByPrefixInWindow", readersByPrefixInWindow), ("readersAfterCount", readersAfterCount), ("setReaderStatus", setReaderStatus), ("raiseLastSeen", raiseLastSeen),
         ("deleteReaderEvents", deleteReaderEvents), ("deleteReaderMilestones", deleteReaderMilestones),
         ("deleteReaderMessages", deleteReaderMessages), ("deleteReaderState", deleteReaderState),
         ("deleteReaderSessions", deleteReaderSessions), ("deleteReader", deleteReader), ("addReaders", addReaders),

@@ -204,5 +204,10 @@ enum Schema {
             -- its sessions stop working and it cannot log in, until reinstated.
             ALTER TABLE consultants ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0 CHECK (suspended IN (0, 1));
             """),
+        Migration(version: 9, name: "readers listed by status", sql: """
+            -- ListReaders by status, in id order (the index holds the id too). Without it a
+            -- page of the few suspended readers read every reader: 100 ms at 1 million.
+            CREATE INDEX readers_status ON readers (status);
+            """),
     ]
 }
