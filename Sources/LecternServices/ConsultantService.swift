@@ -246,16 +246,19 @@ public final class ConsultantService: Sendable {
         let size = try pageSize(request.pageSize)
         return try await audited(context, action: "ListReaderEvents", readerID: request.readerID) { consultant in
             let before = try readerPosition(request.pageToken, .readerEvents, consultant: consultant.id, reader: request.readerID).map(Self.int64)
+            var scannedDownTo: Int64?
             return try await pageReads.page(limit: size) { bytes in
-                try await store.events(
+                let page = try await store.eventPage(
                     readerID: request.readerID, beforeID: before, limit: size, sinceMs: request.sinceMs, untilMs: request.untilMs,
                     types: request.types, stopAfterBytes: bytes
                 )
+                scannedDownTo = page.scannedDownTo
+                return page.events
             } respond: { page, continuesAfter in
                 ListReaderEventsResponse.with {
                     $0.events = page.map(ReaderService.message)
-                    if let last = continuesAfter {
-                        $0.nextPageToken = readerToken(.readerEvents, consultant: consultant.id, reader: request.readerID, position: PageTokens.bytes(last.id))
+                    if let position = continuesAfter?.id ?? scannedDownTo {
+                        $0.nextPageToken = readerToken(.readerEvents, consultant: consultant.id, reader: request.readerID, position: PageTokens.bytes(position))
                     }
                 }
             }

@@ -139,15 +139,18 @@ public final class ReaderService: Sendable {
         try validation.check()
         let before = request.pageToken.isEmpty ? nil : try pageTokens.position(of: request.pageToken, .myEvents, owner: reader.id)
         let size = request.pageSize == 0 ? 100 : Int(request.pageSize)
+        var scannedDownTo: Int64?
         return try await pageReads.page(limit: size) { bytes in
-            try await store.events(
+            let page = try await store.eventPage(
                 readerID: reader.id, beforeID: before, limit: size, sinceMs: request.sinceMs, untilMs: 0, types: request.types, stopAfterBytes: bytes
             )
+            scannedDownTo = page.scannedDownTo
+            return page.events
         } respond: { page, continuesAfter in
             ListMyEventsResponse.with {
                 $0.events = page.map(Self.message)
-                if let last = continuesAfter {
-                    $0.nextPageToken = pageTokens.make(.myEvents, owner: reader.id, position: last.id)
+                if let position = continuesAfter?.id ?? scannedDownTo {
+                    $0.nextPageToken = pageTokens.make(.myEvents, owner: reader.id, position: position)
                 }
             }
         }

@@ -219,9 +219,12 @@ enum SQL {
           current_content_id = CASE excluded.current_content_id WHEN '' THEN current_content_id ELSE excluded.current_content_id END,
           progress = coalesce(excluded.progress, progress)
         """
+    /// The id of the reader's `?3 + 1`-th newest event below `?2`: how far down a filtered
+    /// page reads (none when fewer remain).
+    static let eventsScanFloor = "SELECT id FROM events WHERE reader_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT 1 OFFSET ?3"
     static let eventsPage = """
         SELECT id, reader_id, client_session_id, sequence, type, occurred_at_ms, received_at_ms, content_id, progress, payload
-        FROM events WHERE reader_id = ?1 AND id < ?2 AND received_at_ms >= ?4 AND (?6 = 0 OR received_at_ms < ?6)
+        FROM events WHERE reader_id = ?1 AND id < ?2 AND id >= ?7 AND received_at_ms >= ?4 AND (?6 = 0 OR received_at_ms < ?6)
           AND (?5 = '[]' OR type IN (SELECT value FROM json_each(?5)))
         ORDER BY id DESC LIMIT ?3
         """
@@ -347,7 +350,7 @@ enum SQL {
         ("insertMessage", insertMessage), ("messagesPage", messagesPage), ("markMessageRead", markMessageRead),
         ("markMessagesReadUpTo", markMessagesReadUpTo), ("addUnreadMessages", addUnreadMessages),
         ("insertEvent", insertEvent), ("eventIDByIdentity", eventIDByIdentity),
-        ("upsertReaderState", upsertReaderState), ("eventsPage", eventsPage), ("eventsPageUnfiltered", eventsPageUnfiltered), ("readerState", readerState),
+        ("upsertReaderState", upsertReaderState), ("eventsPage", eventsPage), ("eventsScanFloor", eventsScanFloor), ("eventsPageUnfiltered", eventsPageUnfiltered), ("readerState", readerState),
         ("feedPosition", feedPosition), ("recordFeedPosition", recordFeedPosition), ("eventsAfter", eventsAfter),
         ("archivedThrough", archivedThrough), ("recordArchivedThrough", recordArchivedThrough),
         ("messagesAfter", messagesAfter), ("milestonesAfter", milestonesAfter), ("eventTimesSince", eventTimesSince),

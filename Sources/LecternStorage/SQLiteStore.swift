@@ -202,20 +202,27 @@ public final class SQLiteStore: Store {
         return outcomes
     }
 
-    public func events(
+    public func eventPage(
         readerID: Int64, beforeID: Int64?, limit: Int, sinceMs: Int64, untilMs: Int64, types: [String], stopAfterBytes: Int
-    ) async throws -> [StoredEvent] {
+    ) async throws -> EventPage {
         let bounds: [SQLValue] = [.integer(readerID), .integer(beforeID ?? .max), .integer(Int64(limit))]
         if sinceMs == 0, untilMs == 0, types.isEmpty {
-            return try await pageRead(limit: limit) {
+            return EventPage(events: try await pageRead(limit: limit) {
                 try Self.rows($0, SQL.eventsPageUnfiltered, bounds, stopAfterBytes: stopAfterBytes, size: \.sizeBound, Self.storedEvent)
-            }
+            })
         }
         // The types go to SQLite as one JSON array, read back with json_each. Filtered, the
-        // statement may step over any number of the reader's events: it goes through the pool.
+        // statement steps over the reader's events that do not match, at most `scanLimit`
+        // of them (down to `floor`): it goes through the pool.
         let typesJSON = "[" + types.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "]"
-        let values = bounds + [.integer(sinceMs), .text(typesJSON), .integer(untilMs)]
-        return try await read { try Self.rows($0, SQL.eventsPage, values, stopAfterBytes: stopAfterBytes, size: \.sizeBound, Self.storedEvent) }
+        return try await read { connection in
+            let floor = try connection.queryFirst(
+                SQL.eventsScanFloor, [.integer(readerID), .integer(beforeID ?? .max), .integer(Int64(EventPage.scanLimit - 1))]
+            ) { $0.int64(0) }
+            let values = bounds + [.integer(sinceMs), .text(typesJSON), .integer(untilMs), .integer(floor ?? 0)]
+            let events = try Self.rows(connection, SQL.eventsPage, values, stopAfterBytes: stopAfterBytes, size: \.sizeBound, Self.storedEvent)
+            return EventPage(events: events, scannedDownTo: events.count < limit ? floor : nil)
+        }
     }
 
     /// The rows of a history page, mapped, until their sizes add up past `bytes` (that row

@@ -34,9 +34,11 @@ public protocol Store: Sendable {
     /// at or after `sinceMs`, of the given types (any when empty), received
     /// before `untilMs` (no bound when 0): at most `limit`, and no more once their
     /// `sizeBound`s add up past `stopAfterBytes` (the event that passes it is the last).
-    func events(
+    /// A filtered page reads at most `EventPage.scanLimit` of the reader's events: see
+    /// `EventPage.scannedDownTo`.
+    func eventPage(
         readerID: Int64, beforeID: Int64?, limit: Int, sinceMs: Int64, untilMs: Int64, types: [String], stopAfterBytes: Int
-    ) async throws -> [StoredEvent]
+    ) async throws -> EventPage
     /// The reader's state; nil when the reader does not exist.
     func readerState(readerID: Int64) async throws -> ReaderStateRecord?
 
@@ -159,6 +161,15 @@ public struct CheckpointOutcome: Sendable, Hashable {
 extension Store {
     /// A reader's events with no bound on their bytes (`events(…, stopAfterBytes:)`); the
     /// same for milestones and messages below.
+    /// A reader's events (`eventPage(…)`'s events).
+    public func events(
+        readerID: Int64, beforeID: Int64?, limit: Int, sinceMs: Int64, untilMs: Int64, types: [String], stopAfterBytes: Int
+    ) async throws -> [StoredEvent] {
+        try await eventPage(
+            readerID: readerID, beforeID: beforeID, limit: limit, sinceMs: sinceMs, untilMs: untilMs, types: types, stopAfterBytes: stopAfterBytes
+        ).events
+    }
+
     public func events(
         readerID: Int64, beforeID: Int64?, limit: Int, sinceMs: Int64 = 0, untilMs: Int64 = 0, types: [String] = []
     ) async throws -> [StoredEvent] {

@@ -235,6 +235,29 @@ struct ReaderServiceTests {
         }
     }
 
+    @Test("a filter that matches none of a long history's newest events gives an empty page with a token; following the tokens finds the match")
+    func filteredPagesOverLongHistory() async throws {
+        try await withAuthServer { auth, _, _ in
+            let reader = ReaderClient(auth.client)
+            let ada = try await signUp(auth, "ada")
+            let count = EventPage.scanLimit + 200
+            for start in stride(from: 1, through: count, by: 1_000) {
+                let batch = (start..<min(start + 1_000, count + 1)).map { event(UInt64($0), type: $0 == 7 ? "answer" : "page_view", payload: 0) }
+                _ = try await reader.appendEvents(.with { $0.events = batch }, options: ada)
+            }
+            var pages: [ListMyEventsResponse] = []
+            var token = ""
+            repeat {
+                let page = try await reader.listMyEvents(.with { $0.types = ["answer"]; $0.pageToken = token }, options: ada)
+                pages.append(page)
+                token = page.nextPageToken
+            } while !token.isEmpty && pages.count < 10
+            #expect(pages.count == 2)
+            #expect(pages.first?.events.isEmpty == true)
+            #expect(pages.flatMap(\.events).map(\.sequence) == [7])
+        }
+    }
+
     @Test("callers that are not readers are refused")
     func onlyReaders() async throws {
         try await withAuthServer { auth, store, _ in

@@ -168,6 +168,35 @@ struct SQLiteStoreTests {
         }
     }
 
+    @Test("a filtered page reads at most scanLimit events; a short page says where the next one starts")
+    func filteredScanBound() async throws {
+        try await withTemporaryStore { store, _ in
+            let reader = try await store.makeReader()
+            // One answer, the oldest event, under scanLimit + 300 page views.
+            let count = EventPage.scanLimit + 301
+            for start in stride(from: 1, through: count, by: 1_000) {
+                let batch = (start..<min(start + 1_000, count + 1)).map { event("s", UInt64($0), type: $0 == 1 ? "answer" : "page_view") }
+                _ = try await store.appendEvents(readerID: reader.id, batch)
+            }
+            func page(below: Int64?, _ types: [String], limit: Int = 10) async throws -> EventPage {
+                try await store.eventPage(readerID: reader.id, beforeID: below, limit: limit, sinceMs: 0, untilMs: 0, types: types, stopAfterBytes: .max)
+            }
+            let first = try await page(below: nil, ["answer"])
+            #expect(first.events.isEmpty)
+            let floor = try #require(first.scannedDownTo)
+            // The floor is the scanLimit-th newest event: what the page read, and no more.
+            let newest = try await store.events(readerID: reader.id, beforeID: nil, limit: EventPage.scanLimit)
+            #expect(floor == newest.last?.id)
+            let second = try await page(below: floor, ["answer"])
+            #expect(second.events.map(\.sequence) == [1])
+            #expect(second.scannedDownTo == nil)
+            // A filter that fills its page, and an unfiltered page, never stop early.
+            let views = try await page(below: nil, ["page_view"])
+            #expect(views.events.count == 10 && views.scannedDownTo == nil)
+            #expect(try await page(below: nil, []).scannedDownTo == nil)
+        }
+    }
+
     @Test("a secret is made once and then kept")
     func secrets() async throws {
         try await withTemporaryStore { store, _ in

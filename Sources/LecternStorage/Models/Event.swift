@@ -22,6 +22,25 @@ public struct NewEvent: Sendable, Hashable {
     }
 }
 
+/// A page of a reader's events, newest first.
+public struct EventPage: Sendable, Hashable {
+    /// The most of a reader's events a filtered page reads. A filter that matches few of
+    /// a long history read all of it for every page: 35 ms a call at 200,000 events, on one
+    /// of the read pool's connections, for any reader who asked.
+    public static let scanLimit = 20_000
+
+    public var events: [StoredEvent]
+    /// Set when the page is filtered, read `scanLimit` events and found fewer than it was
+    /// asked for, and older events remain: the oldest id it read. The next page asks for
+    /// the events below it (a page cut short by its bytes continues after its last event).
+    public var scannedDownTo: Int64?
+
+    public init(events: [StoredEvent], scannedDownTo: Int64? = nil) {
+        self.events = events
+        self.scannedDownTo = scannedDownTo
+    }
+}
+
 /// A stored event.
 public struct StoredEvent: Sendable, Hashable {
     /// Increasing in commit order.
