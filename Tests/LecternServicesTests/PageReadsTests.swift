@@ -46,6 +46,52 @@ struct PageReadsTests {
     }
 }
 
+@Suite("KeyedPermits")
+struct KeyedPermitsTests {
+    @Test("each key runs at most perKey bodies at once, in the order they came; a busy key does not hold another")
+    func perKey() async throws {
+        let permits = KeyedPermits<Int>(perKey: 2)
+        let busy = Counts(), other = Counts()
+        let released = Flag()
+        let (started, starter) = AsyncStream<Void>.makeStream()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            // Key 1: two hold their permits until released; eight more wait.
+            for _ in 0..<10 {
+                group.addTask {
+                    try await permits.run(1) {
+                        busy.begin()
+                        starter.yield()
+                        while !released.isSet { try await Task.sleep(for: .milliseconds(1)) }
+                        busy.end()
+                    }
+                }
+            }
+            var iterator = started.makeAsyncIterator()
+            for _ in 0..<2 { await iterator.next() }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while permits.waitingCount(1) < 8 {
+                try #require(ContinuousClock.now < deadline)
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            #expect(busy.value.running == 2)
+            // Key 2 runs at once meanwhile.
+            for _ in 0..<2 { try await permits.run(2) { other.begin(); other.end() } }
+            #expect(other.value.done == 2)
+            released.set()
+            try await group.waitForAll()
+        }
+        #expect(busy.value == (running: 0, most: 2, done: 10))
+        #expect(permits.waitingCount(1) == 0)
+    }
+}
+
+/// A flag one task sets and others look at.
+private final class Flag: Sendable {
+    private let value = Atomic(false)
+    var isSet: Bool { value.load(ordering: .acquiring) }
+    func set() { value.store(true, ordering: .releasing) }
+}
+
 /// Bodies running now, the most at once, and those done.
 private final class Counts: Sendable {
     private let counts = Mutex((running: 0, most: 0, done: 0))
