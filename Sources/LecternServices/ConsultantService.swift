@@ -247,7 +247,7 @@ public final class ConsultantService: Sendable {
         return try await audited(context, action: "ListReaderEvents", readerID: request.readerID) { consultant in
             let before = try readerPosition(request.pageToken, .readerEvents, consultant: consultant.id, reader: request.readerID).map(Self.int64)
             var scannedDownTo: Int64?
-            return try await pageReads.page(limit: size) { bytes in
+            return try await pageReads.page(for: consultant.id, limit: size) { bytes in
                 let page = try await store.eventPage(
                     readerID: request.readerID, beforeID: before, limit: size, sinceMs: request.sinceMs, untilMs: request.untilMs,
                     types: request.types, stopAfterBytes: bytes
@@ -270,7 +270,7 @@ public final class ConsultantService: Sendable {
         return try await audited(context, action: "ListReaderMilestones", readerID: request.readerID) { consultant in
             let after = try readerPosition(request.pageToken, .readerMilestones, consultant: consultant.id, reader: request.readerID)
                 .map { String(decoding: $0, as: UTF8.self) } ?? ""
-            return try await pageReads.page(limit: size) { bytes in
+            return try await pageReads.page(for: consultant.id, limit: size) { bytes in
                 try await store.milestones(readerID: request.readerID, afterContentID: after, limit: size, stopAfterBytes: bytes)
             } respond: { page, continuesAfter in
                 ListReaderMilestonesResponse.with {
@@ -298,7 +298,7 @@ public final class ConsultantService: Sendable {
         let size = try pageSize(request.pageSize)
         return try await audited(context, action: "ListConversation", readerID: request.readerID) { consultant in
             let before = try readerPosition(request.pageToken, .conversation, consultant: consultant.id, reader: request.readerID).map(Self.int64)
-            return try await pageReads.page(limit: size) { bytes in
+            return try await pageReads.page(for: consultant.id, limit: size) { bytes in
                 try await store.messages(readerID: request.readerID, beforeID: before, limit: size, unreadOnly: false, stopAfterBytes: bytes)
             } respond: { page, continuesAfter in
                 ListConversationResponse.with {

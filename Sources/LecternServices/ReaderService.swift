@@ -146,7 +146,7 @@ public final class ReaderService: Sendable {
         let before = request.pageToken.isEmpty ? nil : try pageTokens.position(of: request.pageToken, .myEvents, owner: reader.id)
         let size = request.pageSize == 0 ? 100 : Int(request.pageSize)
         var scannedDownTo: Int64?
-        return try await pageReads.page(limit: size) { bytes in
+        return try await pageReads.page(for: reader.id, limit: size) { bytes in
             let page = try await store.eventPage(
                 readerID: reader.id, beforeID: before, limit: size, sinceMs: request.sinceMs, untilMs: 0, types: request.types, stopAfterBytes: bytes
             )
@@ -201,7 +201,7 @@ public final class ReaderService: Sendable {
         try validation.check()
         let after = request.pageToken.isEmpty ? "" : String(decoding: try pageTokens.bytes(of: request.pageToken, .myMilestones, owner: reader.id), as: UTF8.self)
         let size = request.pageSize == 0 ? 100 : Int(request.pageSize)
-        return try await pageReads.page(limit: size) { bytes in
+        return try await pageReads.page(for: reader.id, limit: size) { bytes in
             try await store.milestones(readerID: reader.id, afterContentID: after, limit: size, stopAfterBytes: bytes)
         } respond: { page, continuesAfter in
             ListMyMilestonesResponse.with {
@@ -227,7 +227,7 @@ public final class ReaderService: Sendable {
         try validation.check()
         let before: Int64? = request.pageToken.isEmpty ? nil : try pageTokens.position(of: request.pageToken, .myMessages, owner: reader.id)
         let size = request.pageSize == 0 ? 100 : Int(request.pageSize)
-        return try await pageReads.page(limit: size) { bytes in
+        return try await pageReads.page(for: reader.id, limit: size) { bytes in
             try await store.messages(readerID: reader.id, beforeID: before, limit: size, unreadOnly: request.unreadOnly, stopAfterBytes: bytes)
         } respond: { page, continuesAfter in
             ListMyMessagesResponse.with {

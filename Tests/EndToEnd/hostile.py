@@ -435,6 +435,33 @@ def one_reader_floods_writes():
     check("the server still serves after one reader's 4,000 appends", Client().unary("/lectern.v1.HealthService/Check")[0] == 0)
 
 
+def one_reader_floods_pages():
+    """One reader asks for 4,000 history pages of 1,000 events at once on four connections
+    and reads none. They are read 2 at a time; another reader's page, asked for half a second
+    later, is answered within its 0.5 s deadline (it waited 2.3 s behind them in the shared
+    queue of pages)."""
+    admin = Client()
+    status, response = admin.unary("/lectern.v1.AuthService/SignUp", field(1, "reading-flooder@example.org") + field(2, "flooder password") + field(3, "Flooder"))
+    flooder = fields(response)[2][0].decode()
+    status, response = admin.unary("/lectern.v1.AuthService/SignUp", field(1, "reading-bystander@example.org") + field(2, "bystander password") + field(3, "Bystander"))
+    bystander = fields(response)[2][0].decode()
+    write_events(flooder, batches=20, payload_bytes=200, what="the pages are written")
+    write_events(bystander, batches=1, payload_bytes=200, what="the pages are written")
+    request = field(1, 1000) + field(3, "page_view")
+    batch = b"".join(frame(CALL_START, n, call_start("/lectern.v1.ReaderService/ListMyEvents", flooder)) + frame(MESSAGE, n, request, END_STREAM)
+                     for n in range(1, 1001))
+    floods = [connect() for _ in range(4)]
+    for flood in floods:
+        threading.Thread(target=flood.sendall, args=(batch,), daemon=True).start()
+    time.sleep(0.5)
+    started = time.time()
+    status, _ = Client().unary("/lectern.v1.ReaderService/ListMyEvents", field(1, 50), bystander, timeout_ms=500)
+    check(f"another reader's page while one reader's 4,000 wait is answered within its 0.5 s deadline ({time.time() - started:.2f} s)", status == 0, f"status {status}")
+    for flood in floods:
+        flood.close()
+    check("the server still serves after one reader's 4,000 pages", Client().unary("/lectern.v1.HealthService/Check")[0] == 0)
+
+
 def write_events(reader, batches, payload_bytes, what):
     """Appends `batches` calls of 100 events with payloads of `payload_bytes` as `reader`;
     false, after a failed check, if one is refused."""
@@ -563,6 +590,7 @@ def main():
     ]:
         measured(name, attack, baseline_p99, limit, repeat_for)
     one_reader_floods_writes()
+    one_reader_floods_pages()
     print(f"hostile: {len(failures)} failed")
     sys.exit(1 if failures else 0)
 

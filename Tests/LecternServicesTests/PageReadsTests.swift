@@ -44,6 +44,42 @@ struct PageReadsTests {
         // The permit came back: the next call runs.
         #expect(try await reads.run { "ran" } == "ran")
     }
+
+    /// A page item of a few bytes.
+    private struct Item: PageItem {
+        var pageBytes: Int { 8 }
+    }
+
+    @Test("one caller's pages hold at most perCaller permits; another caller's page runs meanwhile")
+    func perCaller() async throws {
+        let reads = PageReads(permits: 8, perCaller: 2)
+        let busy = Counts()
+        let released = Flag()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<10 {
+                group.addTask {
+                    _ = try await reads.page(for: 1, limit: 1) { _ in
+                        busy.begin()
+                        while !released.isSet { try await Task.sleep(for: .milliseconds(1)) }
+                        busy.end()
+                        return [Item()]
+                    } respond: { page, _ in page.count }
+                }
+            }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while busy.value.running < 2 {
+                try #require(ContinuousClock.now < deadline)
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            // Caller 2 is not behind caller 1's ten.
+            let other = try await reads.page(for: 2, limit: 1) { _ in [Item()] } respond: { page, _ in page.count }
+            #expect(other == 1)
+            #expect(busy.value.running == 2)
+            released.set()
+            try await group.waitForAll()
+        }
+        #expect(busy.value == (running: 0, most: 2, done: 10))
+    }
 }
 
 @Suite("KeyedPermits")
