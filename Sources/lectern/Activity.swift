@@ -230,6 +230,12 @@ extension Lectern {
         static func next(_ token: String) -> String {
             token.isEmpty ? "" : "\nnext page: --page-token \(token)"
         }
+
+        /// `next`, saying so when a filtered page found nothing in the events it read but
+        /// older events remain (the server reads at most 20,000 for one page).
+        static func next(_ token: String, emptyPage: Bool) -> String {
+            (emptyPage && !token.isEmpty ? "\nnone of the newest events read matched; older events remain" : "") + next(token)
+        }
     }
 }
 
@@ -353,7 +359,7 @@ extension Lectern {
                 let response = try await call { try await ConsultantClient(connection.client()).listReaderEvents(request, options: options) }
                 connection.show(response) { response in
                     connection.table(["ID", "TYPE", "CONTENT", "RECEIVED_MS"], response.events.map { ["\($0.id)", $0.type, $0.contentID, "\($0.receivedAtMs)"] })
-                        + Page.next(response.nextPageToken)
+                        + Page.next(response.nextPageToken, emptyPage: response.events.isEmpty)
                 }
             }
         }
