@@ -180,6 +180,10 @@ enum SQL {
         SELECT id, at_ms, actor_kind, actor_id, action, reader_id, peer_pid, peer_uid, detail
         FROM audit_log WHERE actor_kind = 1 AND actor_id = ?4 AND id < ?1 AND \(auditFilter) ORDER BY id DESC LIMIT ?2
         """
+    static let auditByAction = """
+        SELECT id, at_ms, actor_kind, actor_id, action, reader_id, peer_pid, peer_uid, detail
+        FROM audit_log WHERE action = ?5 AND id < ?1 AND \(auditFilter) ORDER BY id DESC LIMIT ?2
+        """
     private static let auditFilter = """
         (?3 = 0 OR reader_id = ?3) AND (?4 = 0 OR (actor_kind = 1 AND actor_id = ?4)) AND (?5 = '' OR action = ?5)
           AND (?6 = 0 OR at_ms >= ?6) AND (?7 = 0 OR at_ms < ?7)
@@ -337,7 +341,7 @@ enum SQL {
         ("insertSession", insertSession), ("deleteExpiredSessions", deleteExpiredSessions), ("sessionByHash", sessionByHash), ("revokeSession", revokeSession),
         ("secretByName", secretByName), ("insertSecret", insertSecret),
         ("readersPage", readersPage), ("insertAudit", insertAudit), ("auditByReader", auditByReader),
-        ("setConsultantRole", setConsultantRole), ("auditPage", auditPage), ("auditByConsultant", auditByConsultant),
+        ("setConsultantRole", setConsultantRole), ("auditPage", auditPage), ("auditByConsultant", auditByConsultant), ("auditByAction", auditByAction),
         ("readersByPrefix", readersByPrefix), ("readersWithStatus", readersWithStatus),
         ("readersByPrefixInWindow", readersByPrefixInWindow), ("readersAfterCount", readersAfterCount), ("setReaderStatus", setReaderStatus), ("raiseLastSeen", raiseLastSeen),
         ("deleteReaderEvents", deleteReaderEvents), ("deleteReaderMilestones", deleteReaderMilestones),

@@ -15,7 +15,10 @@ extension SQLiteStore {
     }
 
     public func auditEntries(_ filter: AuditFilter, beforeID: Int64?, limit: Int) async throws -> [AuditRecord] {
-        let sql = filter.readerID != 0 ? SQL.auditByReader : filter.consultantID != 0 ? SQL.auditByConsultant : SQL.auditPage
+        let sql = filter.readerID != 0 ? SQL.auditByReader
+            : filter.consultantID != 0 ? SQL.auditByConsultant
+            : !filter.action.isEmpty ? SQL.auditByAction
+            : SQL.auditPage
         return try await read { connection in
             try connection.query(sql, [
                 .integer(beforeID ?? .max), .integer(Int64(limit)), .integer(filter.readerID), .integer(filter.consultantID),
