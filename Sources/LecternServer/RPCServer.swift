@@ -46,18 +46,24 @@ public final class RPCServer: Sendable {
     /// Calls whose handler has not returned yet, over all connections.
     public var activeCallCount: Int { state.withLock { $0.connections.values.reduce(0) { $0 + $1.activity.activeCalls } } }
 
-    /// The listening channel on the configured path.
+    /// The listening channel on the configured path. It is bound under a name of its own in
+    /// the same directory, given its mode, then linked to the configured path (which fails,
+    /// replacing nothing, if something appeared there since `prepareSocketPath`): a client
+    /// never finds the socket before its mode is set, nor a test before the server is ready.
     private func bind(_ configuration: RPCServerConfiguration) async throws -> NIOAsyncChannel<AcceptedConnection, Never> {
+        let path = configuration.socketPath
+        guard path.utf8.count <= Self.maxSocketPathBytes else { throw SocketAddressError.unixDomainSocketPathTooLong }
+        let staging = Self.stagingPath(for: path)
         // Children start with autoRead off and get their NIOAsyncChannel only in `serve`: a
         // child the listener accepts just as it closes is then dropped without an async
         // writer that would trap for not having been finished.
-        try await ServerBootstrap(group: group)
+        let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4096)
             .childChannelOption(.autoRead, value: false)
             // A client that shuts down its writing side still gets the answers to the calls
             // it sent (`ServerConnection.finishCallsAfterInputEnded`).
             .childChannelOption(.allowRemoteHalfClosure, value: true)
-            .bind(unixDomainSocketPath: configuration.socketPath) { channel in
+            .bind(unixDomainSocketPath: staging) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let activity = ConnectionActivity()
                     try channel.pipeline.syncOperations.addHandler(FrameReader(configuration: configuration, activity: activity))
@@ -65,7 +71,30 @@ public final class RPCServer: Sendable {
                     return AcceptedConnection(raw: channel, activity: activity)
                 }
             }
+        var failure: RPCServerError?
+        if chmod(staging, mode_t(configuration.socketMode)) != 0 {
+            failure = RPCServerError("cannot set mode \(String(configuration.socketMode, radix: 8)) on \(path): \(String(cString: strerror(errno)))")
+        } else if staging != path, link(staging, path) != 0 {
+            failure = RPCServerError("cannot listen on \(path): \(String(cString: strerror(errno)))")
+        }
+        if staging != path { unlink(staging) }
+        if let failure {
+            try? await channel.executeThenClose { _ in }
+            throw failure
+        }
+        return channel
     }
+
+    /// A name for the socket in `path`'s directory while its mode is set; `path` itself when
+    /// that name would pass the 107 bytes a socket's path may have.
+    private static func stagingPath(for path: String) -> String {
+        let directory = path.lastIndex(of: "/").map { String(path[...$0]) } ?? ""
+        let staging = directory + ".lectern-\(UUID().uuidString.prefix(8)).sock"
+        return staging.utf8.count <= maxSocketPathBytes ? staging : path
+    }
+
+    /// The most bytes `sockaddr_un` holds for a path, less its terminating zero.
+    private static let maxSocketPathBytes = 107
 
     /// Binds the socket and serves until `shutdown()` or the task is cancelled, then
     /// removes the socket file.
@@ -89,11 +118,12 @@ public final class RPCServer: Sendable {
                 throw error
             }
         }
-        guard chmod(configuration.socketPath, mode_t(configuration.socketMode)) == 0 else {
-            try? await serverChannel.channel.close()
-            throw RPCServerError("cannot set mode \(String(configuration.socketMode, radix: 8)) on \(configuration.socketPath): errno \(errno)")
+        // A `shutdown()` that came before the channel was here found nothing to close.
+        let shuttingDown = state.withLock { state in
+            state.serverChannel = serverChannel.channel
+            return state.shuttingDown
         }
-        state.withLock { $0.serverChannel = serverChannel.channel }
+        if shuttingDown { serverChannel.channel.close(promise: nil) }
         logger.info("listening", metadata: ["socket": "\(configuration.socketPath)"])
         defer {
             // Only a socket: whatever else is at the path now was put there by someone else.

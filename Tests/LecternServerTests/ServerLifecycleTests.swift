@@ -256,6 +256,27 @@ struct ServerLifecycleTests {
         try await running.value
     }
 
+    @Test("shutdown() before the server listens still stops it; the socket only ever appears with its mode", .timeLimit(.minutes(1)))
+    func shutdownBeforeListening() async throws {
+        let directory = "/tmp/lt-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for n in 0..<20 {
+            let path = directory + "/s\(n).sock"
+            let server = RPCServer(configuration: RPCServerConfiguration(socketPath: path), router: RPCRouter(), logger: Logger(label: "test"))
+            let running = Task { try await server.run() }
+            // Anywhere from before the bind to after it: a shutdown found no channel to close, and run() then served forever.
+            if n % 2 == 1 { try await Task.sleep(for: .microseconds(n * 100)) }
+            var info = stat()
+            if stat(path, &info) == 0 { #expect(info.st_mode & 0o777 == 0o660) }
+            await server.shutdown()
+            try await running.value
+            #expect(!FileManager.default.fileExists(atPath: path))
+        }
+        // Nothing of the staging names is left behind.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
+    }
+
     @Test("a file at the socket path that is not a socket is refused and kept: --socket naming the database must not delete it")
     func notASocket() async throws {
         let directory = "/tmp/lt-\(UUID().uuidString.prefix(8))"
