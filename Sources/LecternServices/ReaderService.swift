@@ -13,7 +13,7 @@ public final class ReaderService: Sendable {
     private let pageTokens: PageTokens
     /// History pages read and encoded at once (`PageReads`).
     private let pageReads = PageReads(permits: 8)
-    /// Writes of one reader's in the store's queue at once; more wait their turn here.
+    /// A reader's writes in the store's queue at once; more wait their turn here.
     /// One reader's 4,000 AppendEvents of 200 events sent at once held another reader's
     /// append 3.6 s behind them in the writer's queue; 8,192 would have filled it, and every
     /// other write been refused as overloaded.

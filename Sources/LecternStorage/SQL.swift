@@ -123,7 +123,7 @@ enum SQL {
           AND ((email >= ?3 AND email < ?4) OR (display_name >= ?5 COLLATE NOCASE AND display_name < ?6 COLLATE NOCASE))
         ORDER BY id LIMIT ?8
         """
-    /// Whether the readers after `?1` are fewer than `?2`.
+    /// How many readers follow `?1`, counted up to `?2`.
     static let readersAfterCount = "SELECT count(*) FROM (SELECT 1 FROM readers WHERE id > ?1 ORDER BY id LIMIT ?2)"
     /// The same search through the email and display-name indexes: the `+` keeps SQLite from
     /// walking the id index, so it reads only the matching entries and sorts them by id. For
