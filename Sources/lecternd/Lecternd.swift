@@ -165,7 +165,8 @@ struct Lecternd: AsyncParsableCommand {
         let group = ServiceGroup(
             // Shut down in reverse order: the server drains first, then the keeper saves.
             services: [PresenceKeeperService(keeper: services.presenceKeeper), RPCServerService(server: server, services: services)],
-            gracefulShutdownSignals: [.sigterm, .sigint],
+            // SIGHUP too: a terminal that started lecternd and closes drains it like SIGTERM, not kills it.
+            gracefulShutdownSignals: [.sigterm, .sigint, .sighup],
             logger: logger
         )
         logger.info("lecternd starting", metadata: ["socket": "\(socket)", "database": "\(database)", "durability": "\(durabilityMode.rawValue)"])
