@@ -17,8 +17,7 @@ public final class ReaderService: Sendable {
     /// One reader's 4,000 AppendEvents of 200 events sent at once held another reader's
     /// append 3.6 s behind them in the writer's queue; 8,192 would have filled it, and every
     /// other write been refused as overloaded.
-    private let writes = KeyedPermits<Int64>(perKey: ReaderService.writesPerReader)
-    static let writesPerReader = 8
+    private let writes = KeyedPermits<Int64>(perKey: 8)
     private let nowMs: @Sendable () -> Int64
     /// NOT_FOUND's message when the store finds no reader: it was deleted during the call.
     static let readerGone = "the reader no longer exists"

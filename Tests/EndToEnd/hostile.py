@@ -339,6 +339,21 @@ def failed_logins():
     check("a flood of 500 failed logins is throttled (RESOURCE_EXHAUSTED) after a few", codes.get(8, 0) >= 490, repr(codes))
 
 
+def tally_call_ends(sock, count, codes):
+    """Reads `sock` until `count` calls ended, adding each CALL_END's status to `codes`;
+    false if the connection closed first."""
+    ended = 0
+    while ended < count:
+        got = read_frame(sock)
+        if got is None:
+            return False
+        if got[0] == CALL_END:
+            ended += 1
+            code = fields(got[3]).get(1, [0])[0]
+            codes[code] = codes.get(code, 0) + 1
+    return True
+
+
 def signup_flood():
     """Sign-ups 16 at a time on one connection for 3 s: argon2id, which would fill both cores."""
     client = Client()
@@ -348,16 +363,9 @@ def signup_flood():
         for n in range(16):
             request = field(1, f"flood-{batch}-{n}@example.org") + field(2, "flood password") + field(3, "Flood")
             client.sock.sendall(frame(CALL_START, n + 1, call_start("/lectern.v1.AuthService/SignUp")) + frame(MESSAGE, n + 1, request, END_STREAM))
-        ended = 0
-        while ended < 16:
-            got = read_frame(client.sock)
-            if got is None:
-                check("a flood of sign-ups is served", False, "the connection closed")
-                return
-            if got[0] == CALL_END:
-                ended += 1
-                code = fields(got[3]).get(1, [0])[0]
-                codes[code] = codes.get(code, 0) + 1
+        if not tally_call_ends(client.sock, 16, codes):
+            check("a flood of sign-ups is served", False, "the connection closed")
+            return
     check(f"a flood of sign-ups is served ({codes.get(0, 0)} in 3 s)", set(codes) == {0}, repr(codes))
 
 
@@ -379,13 +387,7 @@ def signups_at_once():
     check(f"a login while 1,000 sign-ups wait is answered within its 5 s deadline ({time.time() - started:.2f} s)", status == 0, f"status {status}")
     codes = {}
     flood.settimeout(120)
-    while sum(codes.values()) < count:
-        got = read_frame(flood)
-        if got is None:
-            break
-        if got[0] == CALL_END:
-            code = fields(got[3]).get(1, [0])[0]
-            codes[code] = codes.get(code, 0) + 1
+    tally_call_ends(flood, count, codes)
     check(f"1,000 sign-ups at once: the ones past the bound are refused with RESOURCE_EXHAUSTED ({codes.get(8, 0)}), the rest created ({codes.get(0, 0)})",
           set(codes) <= {0, 8} and codes.get(8, 0) > 0 and codes.get(0, 0) >= 100 and sum(codes.values()) == count, repr(codes))
     flood.close()
@@ -421,15 +423,7 @@ def one_reader_floods_writes():
     codes = {}
     for flood in floods:
         flood.settimeout(120)
-        ended = 0
-        while ended < calls:
-            got = read_frame(flood)
-            if got is None:
-                break
-            if got[0] == CALL_END:
-                ended += 1
-                code = fields(got[3]).get(1, [0])[0]
-                codes[code] = codes.get(code, 0) + 1
+        tally_call_ends(flood, calls, codes)
         flood.close()
     check(f"the flooding reader's 4,000 appends are all stored ({codes.get(0, 0)})", codes == {0: len(floods) * calls}, repr(codes))
     check("the server still serves after one reader's 4,000 appends", Client().unary("/lectern.v1.HealthService/Check")[0] == 0)

@@ -71,10 +71,8 @@ struct CredentialsTests {
 
     @Test("password work waiting its turn leaves the queue when its task is cancelled; the rest run in order")
     func cancelledWaitersLeave() async throws {
-        let work = PasswordWork(width: 1)
-        let gate = DispatchSemaphore(value: 0)
-        let record = Record()
-        let held = try await blocker(work, gate, record)
+        let held = try await HeldWork.start()
+        let (work, record) = (held.work, held.record)
         let abandoned = (1...50).map { n in Task { try await work.run(.hash) { record.append(n) } } }
         let kept = Task { try await work.run(.hash) { record.append(99) } }
         for task in abandoned { task.cancel() }
@@ -83,18 +81,32 @@ struct CredentialsTests {
         }
         // All fifty left while the slot was still held.
         #expect(record.ran.isEmpty)
-        gate.signal()
-        try await held.value
+        try await held.release()
         try await kept.value
         #expect(record.ran == [0, 99])
     }
 
-    /// A job that holds `work`'s one thread until `gate` is signalled; returns once it runs.
-    private func blocker(_ work: PasswordWork, _ gate: DispatchSemaphore, _ record: Record) async throws -> Task<Void, any Error> {
-        let blocker = Task { try await work.run(.hash) { record.started.store(true, ordering: .releasing); gate.wait(); record.append(0) } }
-        // Until the blocker holds the one slot, a queued job could start before it.
-        while !record.started.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(1)) }
-        return blocker
+    /// A one-thread `PasswordWork` whose thread a first job (recorded as 0) holds until `release()`.
+    private struct HeldWork {
+        let work = PasswordWork(width: 1)
+        let record = Record()
+        private let gate = DispatchSemaphore(value: 0)
+        private var blocker: Task<Void, any Error>?
+
+        /// Returns once the first job holds the thread: until then a queued job could start before it.
+        static func start() async throws -> HeldWork {
+            var held = HeldWork()
+            let (work, record, gate) = (held.work, held.record, held.gate)
+            held.blocker = Task { try await work.run(.hash) { record.started.store(true, ordering: .releasing); gate.wait(); record.append(0) } }
+            while !record.started.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(1)) }
+            return held
+        }
+
+        /// Lets the first job end, and waits for it.
+        func release() async throws {
+            gate.signal()
+            try await blocker?.value
+        }
     }
 
     /// Waits until `count` jobs wait in `lane` (each task queues its job when it runs).
@@ -108,10 +120,8 @@ struct CredentialsTests {
 
     @Test("logins and new passwords take turns: a login waits behind as many hashes as logins, not behind every sign-up")
     func lanesTakeTurns() async throws {
-        let work = PasswordWork(width: 1)
-        let gate = DispatchSemaphore(value: 0)
-        let record = Record()
-        let held = try await blocker(work, gate, record)
+        let held = try await HeldWork.start()
+        let (work, record) = (held.work, held.record)
         var tasks: [Task<Void, any Error>] = []
         for n in 1...5 {
             tasks.append(Task { try await work.run(.hash) { record.append(n) } })
@@ -121,18 +131,15 @@ struct CredentialsTests {
             tasks.append(Task { try await work.run(.verify) { record.append(n) } })
             try await waitFor(n - 100, in: .verify, of: work)
         }
-        gate.signal()
-        try await held.value
+        try await held.release()
         for task in tasks { try await task.value }
         #expect(record.ran == [0, 101, 1, 102, 2, 3, 4, 5])
     }
 
     @Test("a lane holding maxWaiting jobs refuses one more with RESOURCE_EXHAUSTED; the other lane still takes jobs")
     func fullLaneRefuses() async throws {
-        let work = PasswordWork(width: 1)
-        let gate = DispatchSemaphore(value: 0)
-        let record = Record()
-        let held = try await blocker(work, gate, record)
+        let held = try await HeldWork.start()
+        let (work, record) = (held.work, held.record)
         let waiting = (1...PasswordWork.maxWaiting).map { n in Task { try await work.run(.hash) { record.append(n) } } }
         try await waitFor(PasswordWork.maxWaiting, in: .hash, of: work)
         do {
@@ -144,8 +151,7 @@ struct CredentialsTests {
         }
         let login = Task { try await work.run(.verify) { record.append(1_000) } }
         try await waitFor(1, in: .verify, of: work)
-        gate.signal()
-        try await held.value
+        try await held.release()
         try await login.value
         for task in waiting { try await task.value }
         #expect(record.ran.count == PasswordWork.maxWaiting + 2)
