@@ -39,9 +39,14 @@ public final class RPCConnection: Sendable {
     /// One flush for the requests written in one turn of the event loop.
     private let flusher: FlushCoalescer
 
+    /// Runs a task on this connection's event loop (`withTaskExecutorPreference`): its calls
+    /// then write their requests and resume with their answers on the loop's thread.
+    public let executor: EventLoopTaskExecutor
+
     private init(channel: any Channel) {
         self.channel = channel
         flusher = FlushCoalescer(channel)
+        executor = EventLoopTaskExecutor(channel.eventLoop)
     }
 
     /// Connects to the server's socket.

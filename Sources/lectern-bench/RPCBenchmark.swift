@@ -36,7 +36,7 @@ struct RPCBenchmark {
         let latencies = try await withThrowingTaskGroup(of: [UInt64].self) { group in
             for task in 0..<concurrency {
                 let connection = pool[task % pool.count]
-                group.addTask {
+                group.addTask(executorPreference: connection.executor) {
                     var samples: [UInt64] = []
                     while clock.now < end {
                         let before = clock.now

@@ -57,7 +57,7 @@ enum Workloads {
             for (n, reader) in accounts.readers.enumerated() {
                 let connection = connections[n % connections.count]
                 let options = CallOptions.bearer(reader.token, timeout: .seconds(30))
-                group.addTask {
+                group.addTask(executorPreference: connection.executor) {
                     var sequence: UInt64 = 0
                     let session = "ingest-\(n)"
                     while ContinuousClock.now < end {
@@ -93,7 +93,7 @@ enum Workloads {
                 let connection = connections[n % connections.count]
                 let reader = accounts.readers[n % accounts.readers.count]
                 let options = CallOptions.bearer(reader.token, timeout: .seconds(30))
-                group.addTask {
+                group.addTask(executorPreference: connection.executor) {
                     var flip = mix == .events
                     while ContinuousClock.now < end {
                         if mix == .both { flip.toggle() }
@@ -143,28 +143,9 @@ enum Workloads {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (n, token) in accounts.consultants.enumerated() {
                 let connection = consultantPool[n]
-                let options = CallOptions.bearer(token)
-                group.addTask {
-                    // The watch runs until the polling ends; the stream is then dropped (cancelled).
-                    let watcher = Task {
-                        do {
-                            let stream = try await connection.serverStreaming(watch, WatchRequest(), as: ActivityTiming.self, options: options)
-                            // Recorded 64 at a time, or what 10 ms brought, and the rest when the stream ends.
-                            var latencies: [UInt64] = [], firstUs: UInt64 = 0
-                            defer { recorder.record("commit→Watch", microseconds: latencies) }
-                            for try await update in stream where update.isEvent {
-                                let nowUs = UInt64(Date().timeIntervalSince1970 * 1_000_000)
-                                if latencies.isEmpty { firstUs = nowUs }
-                                latencies.append(nowUs &- UInt64(update.committedAtMs) * 1000)
-                                if latencies.count == 64 || nowUs &- firstUs >= 10_000 {
-                                    recorder.record("commit→Watch", microseconds: latencies)
-                                    latencies.removeAll(keepingCapacity: true)
-                                }
-                            }
-                        } catch let error as RPCError {
-                            recorder.fail(name(watch), error.code)
-                        } catch {}
-                    }
+                group.addTask(executorPreference: connection.executor) {
+                    // The watch runs on a connection of its own until the polling ends, which closes it.
+                    let watch = try await WatchTimer.start(socketPath: socketPath, token: token, name: "commit→Watch", recorder: recorder)
                     var generator = SystemRandomNumberGenerator()
                     try await Task.sleep(for: .milliseconds(Int64.random(in: 0..<1000, using: &generator)))
                     let timed = CallOptions.bearer(token, timeout: .seconds(30))
@@ -185,14 +166,13 @@ enum Workloads {
                         // consultant sleeping past it made the run up to a second longer than its load.
                         try? await Task.sleep(until: min(ContinuousClock.now + .milliseconds(Int64(mission.consultantSeconds * 1000)), end))
                     }
-                    watcher.cancel()
-                    _ = await watcher.value
+                    try? await watch.close()
                 }
             }
             for (n, reader) in accounts.readers.enumerated() {
                 let connection = gateways[n % gateways.count]
                 let options = CallOptions.bearer(reader.token, timeout: .seconds(30))
-                group.addTask {
+                group.addTask(executorPreference: connection.executor) {
                     var generator = SystemRandomNumberGenerator()
                     let clock = ContinuousClock()
                     // Spread the readers' first calls over the first interval.
