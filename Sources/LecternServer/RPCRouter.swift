@@ -15,8 +15,10 @@ public struct RPCRouter: Sendable {
     ///
     /// - Parameter onEventLoop: run the handler on its connection's event loop, which then
     ///   writes the response without a hop to another thread. Only for handlers that do a
-    ///   few microseconds of work and never block: memory, or point reads of the store
-    ///   (`SQLiteStore.pointRead`). Anything longer holds up every connection of that loop.
+    ///   few microseconds of work and never block: memory, point reads of the store
+    ///   (`SQLiteStore.pointRead`), or waiting for the writer. Anything longer holds up every
+    ///   connection of that loop. A request over `ServerCall.largestRequestOnEventLoop`
+    ///   bytes runs off the loop all the same.
     public mutating func unary<Request: ProtoMessage, Response: ProtoMessage>(
         _ method: String, onEventLoop: Bool = false,
         _ handler: @escaping @Sendable (Request, ServerContext) async throws -> Response

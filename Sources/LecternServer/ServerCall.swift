@@ -133,9 +133,15 @@ final class ServerCall: Sendable {
         waiting.withLock { $0 = (body, executor) }
     }
 
+    /// The largest request a handler placed on the event loop runs there with. A larger one
+    /// runs on the global executor: decoding and checking 1,000 events (up to 1 ms) would
+    /// hold up every connection of the loop.
+    static let largestRequestOnEventLoop = 16 * 1024
+
     private func startWaiting(with request: ByteBuffer?) {
         guard let (body, executor) = waiting.withLock({ waiting in defer { waiting = nil }; return waiting }) else { return }
-        start(on: executor) { await body(request) }
+        let small = (request?.readableBytes ?? 0) <= Self.largestRequestOnEventLoop
+        start(on: small ? executor : nil) { await body(request) }
     }
 
     /// Queues a request message; false when the handler has too many waiting. A

@@ -36,7 +36,8 @@ public final class ReaderService: Sendable {
         router.unary("/lectern.v1.ReaderService/Heartbeat", onEventLoop: true) { [self] (request: HeartbeatRequest, context) in
             try await heartbeat(request, reader(context))
         }
-        router.unary("/lectern.v1.ReaderService/AppendEvents") { [self] (request: AppendEventsRequest, context) in
+        // A few events are checked in microseconds, then wait for the writer: on the loop.
+        router.unary("/lectern.v1.ReaderService/AppendEvents", onEventLoop: true) { [self] (request: AppendEventsRequest, context) in
             try await appendEvents(request, reader(context))
         }
         router.clientStreaming("/lectern.v1.ReaderService/ImportEvents") { [self] (requests: RequestStream<AppendEventsRequest>, context) in

@@ -42,7 +42,7 @@ struct RPCCallTests {
         }
     }
 
-    @Test("a unary handler registered onEventLoop runs on its connection's event loop; others do not, but get there through context.eventLoopExecutor")
+    @Test("a unary handler registered onEventLoop runs on its connection's event loop, unless its request is large; others do not, but get there through context.eventLoopExecutor")
     func eventLoopPlacement() async throws {
         try await withTestServer { path, _, _, _ in
             let connection = try await RPCConnection.connect(socketPath: path)
@@ -50,6 +50,20 @@ struct RPCCallTests {
                 #expect(try await connection.unary(TestMethods.whereOnLoop, Ping(), as: Ping.self).opaqueData == 1)
                 #expect(try await connection.unary(TestMethods.whereOffLoop, Ping(), as: Ping.self).opaqueData == 2)
             }
+            // A request of the largest size placed on the loop, and one byte more: Ping skips
+            // the padding (an unknown field to it).
+            func padded(to size: Int) -> CallEnd {
+                var request = CallEnd.with { $0.statusMessage = String(repeating: "x", count: size - 3) }
+                while request.serializedBytes().count > size { request.statusMessage.removeLast() }
+                return request
+            }
+            let limit = ServerCall.largestRequestOnEventLoop
+            #expect(padded(to: limit).serializedBytes().count == limit)
+            #expect(try await connection.unary(TestMethods.whereOnLoop, padded(to: limit), as: Ping.self).opaqueData == 1)
+            var over = padded(to: limit)
+            over.statusMessage += "x"
+            #expect(over.serializedBytes().count == limit + 1)
+            #expect(try await connection.unary(TestMethods.whereOnLoop, over, as: Ping.self).opaqueData == 0)
             await connection.close()
         }
     }
