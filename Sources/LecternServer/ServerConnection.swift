@@ -76,6 +76,13 @@ final class ServerConnection: Sendable {
     /// Serves frames until the client closes, a protocol error ends the connection, or
     /// (after `goAway`) the last call finished. Cancels the calls still open.
     func serve(_ inbound: NIOAsyncChannelInboundStream<Frame>) async {
+        // On the event loop that reads the frames: each burst of them is handled there, with
+        // no hop to the global executor and back. Handlers not placed on the loop still run
+        // off it (`ServerCall.start`: a task of its own, which takes no preference).
+        await withTaskExecutorPreference(eventLoopExecutor) { await handleFrames(inbound) }
+    }
+
+    private func handleFrames(_ inbound: NIOAsyncChannelInboundStream<Frame>) async {
         // Waiting for a handler to take a message (`waitForRoom`) ends once the client left.
         channel.closeFuture.whenComplete { [weak self] _ in
             guard let self else { return }
