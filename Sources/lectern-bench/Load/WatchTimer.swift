@@ -13,12 +13,15 @@ import NIOPosix
 /// about a quarter of a core of the two the server under test shares with the generator.
 enum WatchTimer {
     /// Opens a Watch stream with `token` and records each event's commit→delivery time under
-    /// `name` until the returned channel is closed.
-    static func start(socketPath: String, token: String, name: String, recorder: Recorder) async throws -> any Channel {
+    /// `name` until the returned channel is closed. A stream that ends before `until` without
+    /// a status (the connection lost), or with one other than OK, counts as a failed Watch.
+    static func start(
+        socketPath: String, token: String, name: String, until end: ContinuousClock.Instant, recorder: Recorder
+    ) async throws -> any Channel {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(Decoder(name: name, recorder: recorder)))
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(Decoder(name: name, end: end, recorder: recorder)))
                 }
             }
             .connect(unixDomainSocketPath: socketPath).get()
@@ -37,13 +40,17 @@ enum WatchTimer {
         typealias InboundOut = Never
 
         let name: String
+        let end: ContinuousClock.Instant
         let recorder: Recorder
         /// Recorded 64 at a time, or what 10 ms brought, and the rest when the channel closes.
         var latencies: [UInt64] = []
         var firstUs: UInt64 = 0
+        /// The stream's status arrived, or a frame did not decode (and was counted).
+        var ended = false
 
-        init(name: String, recorder: Recorder) {
+        init(name: String, end: ContinuousClock.Instant, recorder: Recorder) {
             self.name = name
+            self.end = end
             self.recorder = recorder
             latencies.reserveCapacity(64)
         }
@@ -56,21 +63,24 @@ enum WatchTimer {
                   buffer.readableBytes >= Frame.headerSize + length
             else { return .needMoreData }
             defer { buffer.moveReaderIndex(forwardBy: Frame.headerSize + length) }
+            func payload<M: ProtoMessage>(as type: M.Type) -> M? {
+                let decoded = buffer.withUnsafeReadableBytes { bytes in
+                    try? M(decoding: UnsafeRawBufferPointer(rebasing: bytes[Frame.headerSize..<(Frame.headerSize + length)]))
+                }
+                if decoded == nil { fail(.internal, context) }
+                return decoded
+            }
             switch FrameKind(rawValue: kind) {
             case .message:
-                let update = try buffer.withUnsafeReadableBytes { bytes in
-                    try ActivityTiming(decoding: UnsafeRawBufferPointer(rebasing: bytes[Frame.headerSize..<(Frame.headerSize + length)]))
-                }
-                guard update.isEvent else { break }
+                guard !ended, let update = payload(as: ActivityTiming.self), update.isEvent else { break }
                 let nowUs = UInt64(Date().timeIntervalSince1970 * 1_000_000)
                 if latencies.isEmpty { firstUs = nowUs }
                 latencies.append(nowUs &- UInt64(update.committedAtMs) * 1000)
                 if latencies.count == 64 || nowUs &- firstUs >= 10_000 { flush() }
             case .callEnd:
-                let end = try buffer.withUnsafeReadableBytes { bytes in
-                    try CallEnd(decoding: UnsafeRawBufferPointer(rebasing: bytes[Frame.headerSize..<(Frame.headerSize + length)]))
-                }
-                if end.statusCode != 0 { recorder.fail(Workloads.name(Workloads.watch), RPCStatusCode(rawValue: end.statusCode)) }
+                guard !ended, let callEnd = payload(as: CallEnd.self) else { break }
+                ended = true
+                if callEnd.statusCode != 0 { recorder.fail(Workloads.name(Workloads.watch), RPCStatusCode(rawValue: callEnd.statusCode)) }
             case .ping:
                 let payload = buffer.getSlice(at: start + Frame.headerSize, length: length) ?? ByteBuffer()
                 context.writeAndFlush(NIOAny(encoded(Frame(kind: .pong, callID: 0, payload: payload))), promise: nil)
@@ -87,6 +97,14 @@ enum WatchTimer {
 
         mutating func decoderRemoved(context: ChannelHandlerContext) {
             flush()
+            if !ended, ContinuousClock.now < end { recorder.fail(Workloads.name(Workloads.watch), .unavailable) }
+        }
+
+        /// Counts a frame that does not decode as a failed Watch, and closes the stream.
+        private mutating func fail(_ code: RPCStatusCode, _ context: ChannelHandlerContext) {
+            ended = true
+            recorder.fail(Workloads.name(Workloads.watch), code)
+            context.close(promise: nil)
         }
 
         private mutating func flush() {

@@ -139,13 +139,17 @@ enum Workloads {
         let end = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
         let readerIDs = accounts.readers.map(\.id)
         let pacer = Pacer()
+        // Client sessions of this run's own: on a database an earlier run left (`scale
+        // --directory`), the same session and sequence numbers were duplicates, not stored,
+        // and a second run wrote and delivered almost nothing.
+        let run = String(UInt32.random(in: 0...UInt32.max), radix: 36)
         defer { pacer.stop() }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (n, token) in accounts.consultants.enumerated() {
                 let connection = consultantPool[n]
                 group.addTask(executorPreference: connection.executor) {
                     // The watch runs on a connection of its own until the polling ends, which closes it.
-                    let watch = try await WatchTimer.start(socketPath: socketPath, token: token, name: "commit→Watch", recorder: recorder)
+                    let watch = try await WatchTimer.start(socketPath: socketPath, token: token, name: "commit→Watch", until: end, recorder: recorder)
                     var generator = SystemRandomNumberGenerator()
                     try await Task.sleep(for: .milliseconds(Int64.random(in: 0..<1000, using: &generator)))
                     let timed = CallOptions.bearer(token, timeout: .seconds(30))
@@ -179,7 +183,7 @@ enum Workloads {
                     await pacer.sleep(until: clock.now + .milliseconds(Int64.random(in: 0..<Int64(mission.eventSeconds * 1000), using: &generator)))
                     var nextHeartbeat = clock.now, nextEvent = clock.now
                     var sequence: UInt64 = 0
-                    let session = "tab-\(n)"
+                    let session = "tab-\(n)-\(run)"
                     while clock.now < end {
                         if clock.now >= nextHeartbeat {
                             await recorder.time(name(heartbeat)) {
