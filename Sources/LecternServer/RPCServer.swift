@@ -68,7 +68,7 @@ public final class RPCServer: Sendable {
                     let activity = ConnectionActivity()
                     try channel.pipeline.syncOperations.addHandler(FrameReader(configuration: configuration, activity: activity))
                     try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(ServerFrameEncoder()))
-                    return AcceptedConnection(raw: channel, activity: activity)
+                    return AcceptedConnection(raw: channel, activity: activity, executor: EventLoopTaskExecutor(channel.eventLoop))
                 }
             }
         var failure: RPCServerError?
@@ -133,7 +133,8 @@ public final class RPCServer: Sendable {
             try await serverChannel.executeThenClose { inbound in
                 try await withThrowingDiscardingTaskGroup { tasks in
                     for try await accepted in inbound {
-                        tasks.addTask { await self.serve(accepted) }
+                        // On the connection's event loop, which its set-up and its frames need.
+                        tasks.addTask(executorPreference: accepted.executor) { await self.serve(accepted) }
                     }
                 }
             }
@@ -227,7 +228,7 @@ public final class RPCServer: Sendable {
                         id: state.nextConnectionID, peer: peer, activity: accepted.activity, router: router,
                         configuration: configuration, requestBytes: HeldMemory.Account(requestMemory),
                         responseBytes: HeldMemory.Account(responseMemory),
-                        outbound: outbound, channel: accepted.raw, logger: logger
+                        outbound: outbound, channel: accepted.raw, executor: accepted.executor, logger: logger
                     )
                     state.connections[connection.id] = connection
                     return connection
@@ -298,6 +299,8 @@ public final class RPCServer: Sendable {
 struct AcceptedConnection: Sendable {
     let raw: any Channel
     let activity: ConnectionActivity
+    /// Runs the connection's task on its event loop.
+    let executor: EventLoopTaskExecutor
 }
 
 /// Linux's `struct ucred` (pid_t, uid_t, gid_t), which Glibc's Swift module does not export.

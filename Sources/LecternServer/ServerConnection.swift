@@ -55,7 +55,7 @@ final class ServerConnection: Sendable {
         id: UInt64, peer: PeerCredentials, activity: ConnectionActivity, router: RPCRouter,
         configuration: RPCServerConfiguration, requestBytes: HeldMemory.Account, responseBytes: HeldMemory.Account,
         outbound: NIOAsyncChannelOutboundWriter<Frame>,
-        channel: any Channel, logger: Logger
+        channel: any Channel, executor: EventLoopTaskExecutor, logger: Logger
     ) {
         self.id = id
         self.peer = peer
@@ -67,7 +67,7 @@ final class ServerConnection: Sendable {
         self.outbound = outbound
         self.channel = channel
         flusher = FlushCoalescer(channel)
-        eventLoopExecutor = EventLoopTaskExecutor(channel.eventLoop)
+        eventLoopExecutor = executor
         var logger = logger
         logger[metadataKey: "connection.id"] = "\(id)"
         self.logger = logger
@@ -76,9 +76,10 @@ final class ServerConnection: Sendable {
     /// Serves frames until the client closes, a protocol error ends the connection, or
     /// (after `goAway`) the last call finished. Cancels the calls still open.
     func serve(_ inbound: NIOAsyncChannelInboundStream<Frame>) async {
-        // On the event loop that reads the frames: each burst of them is handled there, with
-        // no hop to the global executor and back. Handlers not placed on the loop still run
-        // off it (`ServerCall.start`: a task of its own, which takes no preference).
+        // On the event loop that reads the frames (the server starts the connection's task
+        // there already): each burst of them is handled there, with no hop to the global
+        // executor and back. Handlers not placed on the loop still run off it
+        // (`ServerCall.start`: a task of its own, which takes no preference).
         await withTaskExecutorPreference(eventLoopExecutor) { await handleFrames(inbound) }
     }
 
