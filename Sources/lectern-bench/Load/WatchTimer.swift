@@ -35,7 +35,8 @@ enum WatchTimer {
         return channel
     }
 
-    /// Reads frames in place: MESSAGE frames' commit times, CALL_END's status; answers PING.
+    /// Reads frames where they land (`FrameDecoder.decodeFrame`, a view of the bytes): MESSAGE
+    /// frames' commit times, CALL_END's status; answers PING.
     private struct Decoder: ByteToMessageDecoder {
         typealias InboundOut = Never
 
@@ -56,38 +57,36 @@ enum WatchTimer {
         }
 
         mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-            let start = buffer.readerIndex
-            guard buffer.readableBytes >= Frame.headerSize,
-                  let length = buffer.getInteger(at: start, as: UInt32.self).map(Int.init),
-                  let kind = buffer.getInteger(at: start + 4, as: UInt8.self),
-                  buffer.readableBytes >= Frame.headerSize + length
-            else { return .needMoreData }
-            defer { buffer.moveReaderIndex(forwardBy: Frame.headerSize + length) }
-            func payload<M: ProtoMessage>(as type: M.Type) -> M? {
-                let decoded = buffer.withUnsafeReadableBytes { bytes in
-                    try? M(decoding: UnsafeRawBufferPointer(rebasing: bytes[Frame.headerSize..<(Frame.headerSize + length)]))
-                }
-                if decoded == nil { fail(.internal, context) }
-                return decoded
-            }
-            switch FrameKind(rawValue: kind) {
+            guard let frame = try FrameDecoder.decodeFrame(from: &buffer, maxPayloadBytes: .max) else { return .needMoreData }
+            switch frame.kind {
             case .message:
-                guard !ended, let update = payload(as: ActivityTiming.self), update.isEvent else { break }
+                guard !ended, let update = decoded(frame, as: ActivityTiming.self, context), update.isEvent else { break }
                 let nowUs = UInt64(Date().timeIntervalSince1970 * 1_000_000)
                 if latencies.isEmpty { firstUs = nowUs }
                 latencies.append(nowUs &- UInt64(update.committedAtMs) * 1000)
                 if latencies.count == 64 || nowUs &- firstUs >= 10_000 { flush() }
             case .callEnd:
-                guard !ended, let callEnd = payload(as: CallEnd.self) else { break }
+                guard !ended, let callEnd = decoded(frame, as: CallEnd.self, context) else { break }
                 ended = true
                 if callEnd.statusCode != 0 { recorder.fail(Workloads.name(Workloads.watch), RPCStatusCode(rawValue: callEnd.statusCode)) }
             case .ping:
-                let payload = buffer.getSlice(at: start + Frame.headerSize, length: length) ?? ByteBuffer()
-                context.writeAndFlush(NIOAny(encoded(Frame(kind: .pong, callID: 0, payload: payload))), promise: nil)
+                var pong = ByteBuffer()
+                FrameEncoder.encode(Frame(kind: .pong, callID: 0, payload: frame.payload), into: &pong)
+                context.writeAndFlush(NIOAny(pong), promise: nil)
             default:
                 break
             }
             return .continue
+        }
+
+        /// The frame's payload as `M`; nil, counted as a failed Watch, when it does not decode.
+        private mutating func decoded<M: ProtoMessage>(_ frame: Frame, as type: M.Type, _ context: ChannelHandlerContext) -> M? {
+            do {
+                return try frame.decode(M.self)
+            } catch {
+                fail(.internal, context)
+                return nil
+            }
         }
 
         mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
@@ -110,12 +109,6 @@ enum WatchTimer {
         private mutating func flush() {
             recorder.record(name, microseconds: latencies)
             latencies.removeAll(keepingCapacity: true)
-        }
-
-        private func encoded(_ frame: Frame) -> ByteBuffer {
-            var out = ByteBuffer()
-            FrameEncoder.encode(frame, into: &out)
-            return out
         }
     }
 }
