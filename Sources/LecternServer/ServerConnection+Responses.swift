@@ -67,7 +67,7 @@ extension ServerConnection {
         guard call.markEnded() else { return nil }
         let (writing, streamed) = call.stopStreamWrites()
         if writing { await call.streamWritesDone() }
-        retire(call)
+        let retired = retire(call)
         var last = Frame(kind: .callEnd, callID: call.id, message: callEnd)
         var response = taken.map { Frame(kind: .message, callID: call.id, payload: $0) }
         taken = nil
@@ -102,12 +102,14 @@ extension ServerConnection {
                     channel.write(last, promise: nil)
                 }
                 flusher.flushSoon()
+                if retired { self.endWritten() }
             }
             // A handler that ran on the loop (`onEventLoop`) writes at once.
             if channel.eventLoop.inEventLoop { write() } else { channel.eventLoop.execute(write) }
             return dropped
         }
         try? await outbound.write(contentsOf: [response, last].compactMap { $0 })
+        if retired { endWritten() }
         responseBytes.release(held)
         return dropped
     }

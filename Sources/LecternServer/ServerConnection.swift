@@ -42,10 +42,17 @@ final class ServerConnection: Sendable {
         var channelClosed = false
         /// `serve`, once the client closed its side, waiting for the last call to end.
         var lastCallWaiter: CheckedContinuation<Void, Never>?
+        /// Retired calls whose last frames are not yet handed to the channel. `serve` waits
+        /// for them as for open calls: its last flush, and the close after it, must come
+        /// after those writes, or the answers are lost.
+        var endsBeingWritten = 0
 
-        /// `lastCallWaiter`, taken, when no call is open any more (or `always`).
+        /// No call open, and none of the retired ones still being written.
+        var allCallsWritten: Bool { calls.isEmpty && endsBeingWritten == 0 }
+
+        /// `lastCallWaiter`, taken, when all calls are written (or `always`).
         mutating func takeLastCallWaiter(always: Bool = false) -> CheckedContinuation<Void, Never>? {
-            guard always || calls.isEmpty else { return nil }
+            guard always || allCallsWritten else { return nil }
             defer { lastCallWaiter = nil }
             return lastCallWaiter
         }
@@ -143,7 +150,7 @@ final class ServerConnection: Sendable {
         }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let done = state.withLock { state in
-                guard !state.calls.isEmpty, !state.channelClosed else { return true }
+                guard !state.allCallsWritten, !state.channelClosed else { return true }
                 state.lastCallWaiter = continuation
                 return false
             }
@@ -410,11 +417,23 @@ final class ServerConnection: Sendable {
     /// follow), and its handler is waited for among the calls `ending`. Freeing the id only
     /// once the handler returned let a client that reused it see "call id 1 is already in
     /// use" and lose the connection.
-    func retire(_ call: ServerCall) {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            guard state.calls[call.id] === call else { return nil }
+    ///
+    /// - Returns: true when the call was open: its caller then writes the call's last frames
+    ///   and says so with `endWritten`, which `serve` waits for.
+    func retire(_ call: ServerCall) -> Bool {
+        state.withLock { state in
+            guard state.calls[call.id] === call else { return false }
             state.calls[call.id] = nil
             state.ending[ObjectIdentifier(call)] = call
+            state.endsBeingWritten += 1
+            return true
+        }
+    }
+
+    /// The last frames of a call `retire` returned true for are handed to the channel.
+    func endWritten() {
+        let waiter = state.withLock { state in
+            state.endsBeingWritten -= 1
             return state.takeLastCallWaiter()
         }
         waiter?.resume()
@@ -453,8 +472,9 @@ final class ServerConnection: Sendable {
             let writing = call.stopStreamWrites().writing
             Task {
                 if writing { await call.streamWritesDone() }
-                retire(call)
+                let retired = retire(call)
                 try? await outbound.write(Frame(kind: .callEnd, callID: call.id, message: callEnd))
+                if retired { endWritten() }
             }
             call.cancel()
         }
