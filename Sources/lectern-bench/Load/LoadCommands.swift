@@ -106,12 +106,16 @@ extension LecternBench {
 
         func run() async throws {
             let (concurrency, connections, mix) = (concurrency, connections, only)
+            // Readers signed up on a running lecternd have no events.
+            let stored = target.socket == nil ? eventsPerReader : 0
             try await target.run(
                 "reads", parameters: ["concurrency": "\(concurrency)", "readers": "\(readers)", "connections": "\(connections)", "reads": mix.rawValue],
                 readers: readers, consultants: 0, eventsPerReader: eventsPerReader
             ) { accounts, socket, recorder, seconds in
                 let pool = try await Workloads.connect(socket, count: connections)
-                await Workloads.reads(accounts, connections: pool, concurrency: concurrency, seconds: seconds, mix: mix, recorder: recorder)
+                await Workloads.reads(
+                    accounts, eventsPerReader: stored, connections: pool, concurrency: concurrency, seconds: seconds, mix: mix, recorder: recorder
+                )
                 for connection in pool { await connection.close() }
             }
         }

@@ -83,9 +83,11 @@ enum Workloads {
         case events
     }
 
-    /// Closed-loop reads: each task makes the reads of `mix`, one after another.
+    /// Closed-loop reads: each task makes the reads of `mix`, one after another. A first page
+    /// that does not hold `min(50, eventsPerReader)` events counts as failed (INTERNAL).
     static func reads(
-        _ accounts: Accounts, connections: [RPCConnection], concurrency: Int, seconds: Double, mix: ReadMix = .both, recorder: Recorder
+        _ accounts: Accounts, eventsPerReader: Int, connections: [RPCConnection], concurrency: Int, seconds: Double, mix: ReadMix = .both,
+        recorder: Recorder
     ) async {
         let end = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
         await withTaskGroup(of: Void.self) { group in
@@ -103,7 +105,12 @@ enum Workloads {
                             }
                         } else {
                             await recorder.time(name(listMyEvents)) {
-                                try await connection.unary(listMyEvents, ListMyEventsRequest.with { $0.pageSize = 50 }, as: ListMyEventsResponse.self, options: options)
+                                let page = try await connection.unary(
+                                    listMyEvents, ListMyEventsRequest.with { $0.pageSize = 50 }, as: EventPageCount.self, options: options
+                                )
+                                if page.events != min(50, eventsPerReader) || page.hasNextPage != (eventsPerReader > 50) {
+                                    throw RPCError(.internal, "a first page of \(page.events) events of \(eventsPerReader)")
+                                }
                             }
                         }
                     }
@@ -231,6 +238,28 @@ struct ActivityTiming: ProtoMessage {
         case 3:
             isEvent = true
             try reader.skip(tag)
+        default: try reader.skip(tag)
+        }
+    }
+}
+
+/// A `ListMyEventsResponse` as the load generator reads it: its events counted and skipped,
+/// not built, so that decoding 50 events a call does not take the CPU the server needs.
+struct EventPageCount: ProtoMessage {
+    var events = 0
+    var hasNextPage = false
+
+    static let protoName = "lectern.v1.ListMyEventsResponse"
+    static let protoFields: [ProtoField] = [.init(2, "next_page_token", .string)]
+
+    func encode(to writer: inout ProtoWriter) {}
+
+    mutating func decodeField(_ tag: FieldTag, from reader: inout ProtoReader) throws(WireError) {
+        switch tag.number {
+        case 1:
+            events += 1
+            try reader.skip(tag)
+        case 2: hasNextPage = try !reader.readString(tag).isEmpty
         default: try reader.skip(tag)
         }
     }
