@@ -18,22 +18,14 @@ public struct RPCRouter: Sendable {
     ///   few microseconds of work and never block: memory, point reads of the store
     ///   (`SQLiteStore.pointRead`), or waiting for the writer. Anything longer holds up every
     ///   connection of that loop. A request over `ServerCall.largestRequestOnEventLoop`
-    ///   bytes runs off the loop all the same. A handler that finds its call longer than
-    ///   the loop allows throws `RunOffEventLoop`, and runs again off the loop.
+    ///   bytes runs off the loop all the same.
     public mutating func unary<Request: ProtoMessage, Response: ProtoMessage>(
         _ method: String, onEventLoop: Bool = false,
         _ handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
     ) {
         register(method, .single(onEventLoop: onEventLoop) { bytes, context, _ in
             let request: Request = try decodeSingle(bytes, method)
-            do {
-                return ByteBuffer(bytes: try await handler(request, context).serializedBytes())
-            } catch is RunOffEventLoop where onEventLoop {
-                // Encoded there too: a long response is as much work as its read.
-                return try await withTaskExecutorPreference(globalConcurrentExecutor) {
-                    ByteBuffer(bytes: try await handler(request, context).serializedBytes())
-                }
-            }
+            return ByteBuffer(bytes: try await handler(request, context).serializedBytes())
         })
     }
 
@@ -149,13 +141,4 @@ public struct ResponseWriter<Response: ProtoMessage>: Sendable {
 /// Where a call's response messages go: the connection's outbound side, tagged with the call id.
 struct ResponseSink: Sendable {
     let send: @Sendable ([ByteBuffer]) async throws -> Void
-}
-
-/// Thrown by a handler running on its event loop (`RPCRouter.unary(onEventLoop: true)`)
-/// that finds, before it has done anything a second run would repeat, that its call is
-/// longer than the loop allows (a list page of large items): the router runs the handler
-/// again from the start on the global executor, where `ServerContext.isOnEventLoop` is
-/// false, and encodes its response there.
-public struct RunOffEventLoop: Error {
-    public init() {}
 }

@@ -1,5 +1,4 @@
 import LecternProtocol
-import NIOCore
 
 /// What a handler knows about its call.
 public struct ServerContext: Sendable {
@@ -17,11 +16,7 @@ public struct ServerContext: Sendable {
     /// it was resumed on, not on a pool thread that hands the write to the loop. The same
     /// rule as for `RPCRouter.unary(onEventLoop:)`: only work of a few microseconds between
     /// suspensions, since it holds up every connection of the loop.
-    public let eventLoopExecutor: EventLoopTaskExecutor
-
-    /// Whether the handler is running on its connection's event loop now: placed there
-    /// (`RPCRouter.unary(onEventLoop:)`), and not moved off it.
-    public var isOnEventLoop: Bool { eventLoopExecutor.eventLoop.inEventLoop }
+    public let eventLoopExecutor: any TaskExecutor
 
     /// Metadata keys are case-insensitive, as in HTTP and gRPC: `Authorization` is
     /// `authorization`. Two keys that differ only in case are refused: either could be meant.

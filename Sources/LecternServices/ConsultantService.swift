@@ -41,8 +41,6 @@ public final class ConsultantService: Sendable {
         router.unary("/lectern.v1.ConsultantService/GetReader") { [self] (request: GetReaderRequest, context) in
             try await getReader(request, context)
         }
-        // Off the loop, unlike a reader's own pages: a look writes its audit row while the page
-        // is read, so a page moved off the loop halfway would be audited twice.
         router.unary("/lectern.v1.ConsultantService/ListReaderEvents") { [self] (request: ListReaderEventsRequest, context) in
             try await listReaderEvents(request, context)
         }

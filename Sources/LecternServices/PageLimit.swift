@@ -8,13 +8,6 @@ enum PageLimit {
     /// About the most a page's items add up to, in encoded bytes.
     static let bytes = 1 << 20
 
-    /// The most rows, and bytes, a page read and encoded on an event loop may have: tens of
-    /// microseconds of work (a 50-event page of 100-byte payloads, about 13 KiB). A page of
-    /// 100 events of 16 KiB took 0.6-1 ms of lecternd's CPU, which would hold up every
-    /// connection of the loop; it runs off the loop (`PageReads.page`).
-    static let rowsOnEventLoop = 100
-    static let bytesOnEventLoop = 64 << 10
-
     /// The items a page holds, of `items` read with `limit`: those whose sizes add up to at
     /// most `bytes` (at least one); and the last of them when a next page follows (nil on
     /// the last page), for its token.

@@ -1,5 +1,3 @@
-import LecternServer
-
 /// How many list pages of a reader's history (events, milestones, messages) are read and
 /// encoded at once, for all callers of one service together.
 ///
@@ -26,22 +24,13 @@ final class PageReads: Sendable {
     /// page's byte bound (`PageLimit.bytes`, a store error becoming its RPC status), cut to the
     /// page (`PageLimit.page`), then `respond` with the page and, when another follows, its
     /// last item (for the token).
-    ///
-    /// On an event loop (`onEventLoop`), a page of more than `PageLimit.rowsOnEventLoop`
-    /// rows, or whose items add up to more than `PageLimit.bytesOnEventLoop` (read with that
-    /// bound, so at most one item more), throws `RunOffEventLoop` before `respond`: the
-    /// call runs again off the loop. A page that stays is the same page: it stopped at its
-    /// rows, not at its bytes.
     func page<Item: PageItem, Response: Sendable>(
-        for caller: Int64, limit: Int, onEventLoop: Bool = false,
+        for caller: Int64, limit: Int,
         read: (_ stopAfterBytes: Int) async throws -> [Item], respond: (ArraySlice<Item>, _ continuesAfter: Item?) -> Response
     ) async throws -> Response {
-        if onEventLoop, limit > PageLimit.rowsOnEventLoop { throw RunOffEventLoop() }
-        return try await callers.run(caller) {
+        try await callers.run(caller) {
             try await run {
-                let bound = onEventLoop ? PageLimit.bytesOnEventLoop : PageLimit.bytes
-                let items = try await storage { try await read(bound) }
-                if onEventLoop, items.reduce(0, { $0 + $1.pageBytes }) > bound { throw RunOffEventLoop() }
+                let items = try await storage { try await read(PageLimit.bytes) }
                 let (page, continuesAfter) = PageLimit.page(items, limit: limit)
                 return respond(page, continuesAfter)
             }

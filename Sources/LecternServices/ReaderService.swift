@@ -43,11 +43,8 @@ public final class ReaderService: Sendable {
         router.clientStreaming("/lectern.v1.ReaderService/ImportEvents") { [self] (requests: RequestStream<AppendEventsRequest>, context) in
             try await importEvents(requests, reader(context))
         }
-        // The reader's own pages (events, milestones, messages): one of up to 100 small items
-        // is read and encoded in tens of microseconds, on the loop; a larger one starts there
-        // and runs again off it (`PageReads.page`). They have no effects to repeat.
-        router.unary("/lectern.v1.ReaderService/ListMyEvents", onEventLoop: true) { [self] (request: ListMyEventsRequest, context) in
-            try await listMyEvents(request, reader(context), onEventLoop: context.isOnEventLoop)
+        router.unary("/lectern.v1.ReaderService/ListMyEvents") { [self] (request: ListMyEventsRequest, context) in
+            try await listMyEvents(request, reader(context))
         }
         // Point reads (the session, the reader, its state row): on the event loop.
         router.unary("/lectern.v1.ReaderService/GetMyState", onEventLoop: true) { [self] (_: GetMyStateRequest, context) in
@@ -56,14 +53,14 @@ public final class ReaderService: Sendable {
         router.unary("/lectern.v1.ReaderService/UpsertMilestone") { [self] (request: UpsertMilestoneRequest, context) in
             try await upsertMilestone(request, reader(context))
         }
-        router.unary("/lectern.v1.ReaderService/ListMyMilestones", onEventLoop: true) { [self] (request: ListMyMilestonesRequest, context) in
-            try await listMyMilestones(request, reader(context), onEventLoop: context.isOnEventLoop)
+        router.unary("/lectern.v1.ReaderService/ListMyMilestones") { [self] (request: ListMyMilestonesRequest, context) in
+            try await listMyMilestones(request, reader(context))
         }
         router.unary("/lectern.v1.ReaderService/SendMessage") { [self] (request: SendMessageRequest, context) in
             try await sendMessage(request, reader(context))
         }
-        router.unary("/lectern.v1.ReaderService/ListMyMessages", onEventLoop: true) { [self] (request: ListMyMessagesRequest, context) in
-            try await listMyMessages(request, reader(context), onEventLoop: context.isOnEventLoop)
+        router.unary("/lectern.v1.ReaderService/ListMyMessages") { [self] (request: ListMyMessagesRequest, context) in
+            try await listMyMessages(request, reader(context))
         }
         router.unary("/lectern.v1.ReaderService/MarkMessagesRead") { [self] (request: MarkMessagesReadRequest, context) in
             try await markMessagesRead(request, reader(context))
@@ -138,7 +135,7 @@ public final class ReaderService: Sendable {
         return response
     }
 
-    func listMyEvents(_ request: ListMyEventsRequest, _ reader: ReaderRecord, onEventLoop: Bool = false) async throws -> ListMyEventsResponse {
+    func listMyEvents(_ request: ListMyEventsRequest, _ reader: ReaderRecord) async throws -> ListMyEventsResponse {
         var validation = Validation()
         validation.require(request.pageSize <= 1_000, "page_size", "must be at most 1,000, got \(request.pageSize)")
         validation.require(request.types.count <= 32, "types", "at most 32 types")
@@ -149,7 +146,7 @@ public final class ReaderService: Sendable {
         let before = request.pageToken.isEmpty ? nil : try pageTokens.position(of: request.pageToken, .myEvents, owner: reader.id)
         let size = request.pageSize == 0 ? 100 : Int(request.pageSize)
         var scannedDownTo: Int64?
-        return try await pageReads.page(for: reader.id, limit: size, onEventLoop: onEventLoop) { bytes in
+        return try await pageReads.page(for: reader.id, limit: size) { bytes in
             let page = try await store.eventPage(
                 readerID: reader.id, beforeID: before, limit: size, sinceMs: request.sinceMs, untilMs: 0, types: request.types, stopAfterBytes: bytes
             )
@@ -198,13 +195,13 @@ public final class ReaderService: Sendable {
         }
     }
 
-    func listMyMilestones(_ request: ListMyMilestonesRequest, _ reader: ReaderRecord, onEventLoop: Bool = false) async throws -> ListMyMilestonesResponse {
+    func listMyMilestones(_ request: ListMyMilestonesRequest, _ reader: ReaderRecord) async throws -> ListMyMilestonesResponse {
         var validation = Validation()
         validation.require(request.pageSize <= 1_000, "page_size", "must be at most 1,000, got \(request.pageSize)")
         try validation.check()
         let after = request.pageToken.isEmpty ? "" : String(decoding: try pageTokens.bytes(of: request.pageToken, .myMilestones, owner: reader.id), as: UTF8.self)
         let size = request.pageSize == 0 ? 100 : Int(request.pageSize)
-        return try await pageReads.page(for: reader.id, limit: size, onEventLoop: onEventLoop) { bytes in
+        return try await pageReads.page(for: reader.id, limit: size) { bytes in
             try await store.milestones(readerID: reader.id, afterContentID: after, limit: size, stopAfterBytes: bytes)
         } respond: { page, continuesAfter in
             ListMyMilestonesResponse.with {
@@ -224,13 +221,13 @@ public final class ReaderService: Sendable {
         return SendMessageResponse.with { $0.message = Self.message(message) }
     }
 
-    func listMyMessages(_ request: ListMyMessagesRequest, _ reader: ReaderRecord, onEventLoop: Bool = false) async throws -> ListMyMessagesResponse {
+    func listMyMessages(_ request: ListMyMessagesRequest, _ reader: ReaderRecord) async throws -> ListMyMessagesResponse {
         var validation = Validation()
         validation.require(request.pageSize <= 1_000, "page_size", "must be at most 1,000, got \(request.pageSize)")
         try validation.check()
         let before: Int64? = request.pageToken.isEmpty ? nil : try pageTokens.position(of: request.pageToken, .myMessages, owner: reader.id)
         let size = request.pageSize == 0 ? 100 : Int(request.pageSize)
-        return try await pageReads.page(for: reader.id, limit: size, onEventLoop: onEventLoop) { bytes in
+        return try await pageReads.page(for: reader.id, limit: size) { bytes in
             try await store.messages(readerID: reader.id, beforeID: before, limit: size, unreadOnly: request.unreadOnly, stopAfterBytes: bytes)
         } respond: { page, continuesAfter in
             ListMyMessagesResponse.with {

@@ -68,21 +68,6 @@ struct RPCCallTests {
         }
     }
 
-    @Test("a handler on the loop that throws RunOffEventLoop runs again off the loop; one placed off the loop is not run again")
-    func runOffEventLoop() async throws {
-        try await withTestServer { path, _, _, _ in
-            let connection = try await RPCConnection.connect(socketPath: path)
-            for _ in 0..<20 {
-                #expect(try await connection.unary(TestMethods.movesOffLoop, Ping(), as: Ping.self).opaqueData == 3)
-                #expect(try await connection.unary(TestMethods.movesOffLoop, Ping.with { $0.opaqueData = 1 }, as: Ping.self).opaqueData == 10)
-            }
-            await #expect { _ = try await connection.unary(TestMethods.throwsRunOffLoop, Ping(), as: Ping.self) } throws: { error in
-                (error as? RPCError)?.code == .internal
-            }
-            await connection.close()
-        }
-    }
-
     @Test("a handler sees the caller's metadata, deadline and peer credentials")
     func context() async throws {
         try await withTestServer { path, _, _, _ in

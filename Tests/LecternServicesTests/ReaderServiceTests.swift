@@ -67,43 +67,6 @@ struct ReaderServiceTests {
         }
     }
 
-    @Test("pages of 100 read on the event loop are the pages read off it, where a page of large events runs again")
-    func pagesOnTheLoopAreThePagesOffIt() async throws {
-        try await withAuthServer { auth, store, _ in
-            let reader = ReaderClient(auth.client), consultants = ConsultantClient(auth.client)
-            let response = try await auth.signUp(.with { $0.email = "ada@example.org"; $0.password = "password ada"; $0.displayName = "ada" })
-            let ada = CallOptions.bearer(response.token), adaID = response.reader?.id ?? 0
-            let hash = try Credentials.hashPassword("password vic", strength: .minimum)
-            _ = try await store.createConsultant(NewConsultant(email: "vic@staff.org", displayName: "vic", passwordHash: hash, role: 1))
-            let vic = CallOptions.bearer(try await auth.login(.with {
-                $0.email = "vic@staff.org"; $0.password = "password vic"; $0.accountKind = .consultant
-            }).token)
-            // Newest first: 120 small events (a page that stays on the loop), then 20 of
-            // 16 KiB among small ones (320 KiB: more than the loop takes, less than a page's
-            // 1 MiB), then 120 small.
-            let payloads = [Int](repeating: 100, count: 120) + [Int](repeating: 16 * 1_024, count: 20) + [Int](repeating: 100, count: 120)
-            for start in stride(from: 0, to: payloads.count, by: 100) {
-                let events = (start..<min(start + 100, payloads.count)).map { event(UInt64($0 + 1), payload: payloads[$0]) }
-                _ = try await reader.appendEvents(.with { $0.events = events }, options: ada)
-            }
-            var own: [[Int64]] = [], token = ""
-            repeat {
-                let page = try await reader.listMyEvents(.with { $0.pageSize = 100; $0.pageToken = token }, options: ada)
-                own.append(page.events.map(\.id))
-                token = page.nextPageToken
-            } while !token.isEmpty && own.count < 10
-            var consultant: [[Int64]] = []
-            repeat {
-                let page = try await consultants.listReaderEvents(.with { $0.readerID = adaID; $0.pageSize = 100; $0.pageToken = token }, options: vic)
-                consultant.append(page.events.map(\.id))
-                token = page.nextPageToken
-            } while !token.isEmpty && consultant.count < 10
-            #expect(own.map(\.count) == [100, 100, 60])
-            #expect(own == consultant)
-            #expect(Set(own.joined()).count == 260)
-        }
-    }
-
     @Test("milestones with large attributes page by bytes too")
     func milestonePagesBoundedInBytes() async throws {
         try await withAuthServer { auth, _, _ in
@@ -124,10 +87,6 @@ struct ReaderServiceTests {
             let rest = try await reader.listMyMilestones(.with { $0.pageSize = 1_000; $0.pageToken = first.nextPageToken }, options: ada)
             #expect((first.milestones + rest.milestones).map(\.contentID) == (0..<40).map { String(format: "ch-%02d", $0) })
             #expect(rest.nextPageToken.isEmpty)
-            // The default page (100) starts on the event loop, finds more than the loop takes
-            // and runs again off it: the same page.
-            let byDefault = try await reader.listMyMilestones(.with { $0.pageSize = 0 }, options: ada)
-            #expect(byDefault.milestones.map(\.contentID) == first.milestones.map(\.contentID))
         }
     }
 

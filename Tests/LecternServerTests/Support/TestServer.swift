@@ -84,8 +84,6 @@ enum TestMethods {
     static let whoAmI = "/test.v1.Test/WhoAmI"
     static let whereOnLoop = "/test.v1.Test/WhereOnLoop"
     static let whereOffLoop = "/test.v1.Test/WhereOffLoop"
-    static let movesOffLoop = "/test.v1.Test/MovesOffLoop"
-    static let throwsRunOffLoop = "/test.v1.Test/ThrowsRunOffLoop"
 
     /// Handlers over existing messages: Ping carries a number, CallStart carries what the
     /// server knows of the call.
@@ -155,18 +153,6 @@ enum TestMethods {
                 MultiThreadedEventLoopGroup.currentEventLoop == nil ? UInt64(0) : 2
             }
             return Ping.with { $0.opaqueData = onLoop + preferred }
-        }
-        // Placed on the loop; a request of 1 moves off it. The answer says where the run that
-        // answered ran: 1 on a loop's thread, plus 2 when `isOnEventLoop` says so, plus 10
-        // when it is a second run (only a first run on the loop throws).
-        router.unary(movesOffLoop, onEventLoop: true) { (request: Ping, context) in
-            let onLoop: UInt64 = MultiThreadedEventLoopGroup.currentEventLoop == nil ? 0 : 1
-            if request.opaqueData == 1, context.isOnEventLoop { throw RunOffEventLoop() }
-            return Ping.with { $0.opaqueData = onLoop + (context.isOnEventLoop ? 2 : 0) + (request.opaqueData == 1 ? 10 : 0) }
-        }
-        // Not placed on the loop, yet asks to move off it: a handler's mistake, not run again.
-        router.unary(throwsRunOffLoop) { (_: Ping, _) -> Ping in
-            throw RunOffEventLoop()
         }
         router.unary(whoAmI) { (_: Ping, context) -> CallStart in
             CallStart.with {
