@@ -11,13 +11,15 @@ events, or GetMyState), all answers read, again on a new connection, for SECONDS
 """
 import multiprocessing
 import os
+import socket
 import sys
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from page_stall import CALL_END, CALL_START, END_STREAM, MESSAGE, Client, field, token_of  # noqa: E402
-from raw_client import frame, read_frame  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Tests", "EndToEnd"))
+from page_stall import Client, token_of  # noqa: E402
+from raw_client import CALL_END, CALL_START, END_STREAM, MESSAGE, call_start, field, frame, read_frame  # noqa: E402
 
 METHODS = {
     "events": ("/lectern.v1.ReaderService/ListMyEvents", field(1, 100)),
@@ -38,12 +40,11 @@ def check_latencies(path, seconds):
 
 
 def flood(path, tokens, what, seconds, ready):
-    import socket
     method, request = METHODS[what]
     end = time.time() + seconds
 
     def one(token):
-        start = field(1, method) + field(2, field(1, "authorization") + field(2, "Bearer " + token))
+        start = call_start(method, token)
         batch = b"".join(frame(CALL_START, n, start) + frame(MESSAGE, n, request, END_STREAM) for n in range(1, 501))
         while time.time() < end:
             sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

@@ -13,71 +13,33 @@ PAYLOAD_BYTES each (default 16,384, the largest allowed). Then:
    Check's p50, p99 and max, and the pages answered per second.
 """
 import os
-import socket
 import sys
 import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Tests", "EndToEnd"))
-from raw_client import frame, read_frame  # noqa: E402  (the frames of Protos/README.md)
+from raw_client import (  # noqa: E402  (the frames of Protos/README.md, and a protobuf encoder)
+    CALL_END, CALL_START, END_STREAM, MESSAGE, call_start, connect, field, fields, frame, read_frame,
+)
 from connection_cost import cpu_seconds  # noqa: E402  (a process's CPU time, from /proc)
-
-CALL_START, MESSAGE, CALL_END = 1, 2, 4
-END_STREAM = 1
-
-
-def varint(n):
-    out = bytearray()
-    while n >= 0x80:
-        out.append(n & 0x7F | 0x80)
-        n >>= 7
-    out.append(n)
-    return bytes(out)
-
-
-def field(number, value):
-    if isinstance(value, int):
-        return varint(number << 3) + varint(value)
-    value = value.encode() if isinstance(value, str) else value
-    return varint(number << 3 | 2) + varint(len(value)) + value
 
 
 def token_of(sign_up_response):
-    """SignUpResponse field 2 (token), the only string field read here."""
-    i = 0
-    while i < len(sign_up_response):
-        key = sign_up_response[i]
-        i += 1
-        length = 0
-        shift = 0
-        while True:
-            byte = sign_up_response[i]
-            i += 1
-            length |= (byte & 0x7F) << shift
-            shift += 7
-            if byte < 0x80:
-                break
-        if key == (2 << 3 | 2):
-            return sign_up_response[i:i + length].decode()
-        i += length
-    raise ValueError("no token in the SignUp response")
+    """SignUpResponse's token (field 2)."""
+    return fields(sign_up_response)[2][0].decode()
 
 
 class Client:
-    """One connection; unary calls one at a time."""
+    """One connection; unary calls one at a time, each answered OK or raising."""
 
     def __init__(self, path):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(path)
+        self.sock = connect(path)
         self.next_id = 1
 
     def unary(self, method, request=b"", token=None):
         call_id = self.next_id
         self.next_id += 1
-        start = field(1, method)
-        if token:
-            start += field(2, field(1, "authorization") + field(2, "Bearer " + token))
-        self.sock.sendall(frame(CALL_START, call_id, start) + frame(MESSAGE, call_id, request, END_STREAM))
+        self.sock.sendall(frame(CALL_START, call_id, call_start(method, token)) + frame(MESSAGE, call_id, request, END_STREAM))
         response = None
         while True:
             kind, _, got_id, payload = read_frame(self.sock)
@@ -86,7 +48,7 @@ class Client:
             if kind == MESSAGE:
                 response = payload
             elif kind == CALL_END:
-                status = payload[1] if payload[:1] == b"\x08" else 0
+                status = fields(payload).get(1, [0])[0]
                 if status != 0:
                     raise RuntimeError(f"{method}: status {status}")
                 return response

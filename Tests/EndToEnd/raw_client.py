@@ -7,6 +7,10 @@ import struct
 import sys
 
 
+CALL_START, MESSAGE, HALF_CLOSE, CALL_END, CANCEL, PING, PONG, GOAWAY = range(1, 9)
+END_STREAM = 1
+
+
 def frame(kind, call_id, payload=b"", flags=0):
     return struct.pack(">IBBI", len(payload), kind, flags, call_id) + payload
 
@@ -26,6 +30,64 @@ def read_frame(sock):
             return None
         payload += chunk
     return kind, flags, call_id, payload
+
+
+# ---- a protobuf encoder for the few messages the hand-made clients use (hostile.py,
+# Scripts/bench) ----
+def varint(n):
+    n &= (1 << 64) - 1
+    out = b""
+    while True:
+        byte = n & 0x7F
+        n >>= 7
+        out += bytes([byte | (0x80 if n else 0)])
+        if not n:
+            return out
+
+
+def field(number, value):
+    if isinstance(value, int):
+        return varint(number << 3) + varint(value)
+    data = value.encode() if isinstance(value, str) else value
+    return varint(number << 3 | 2) + varint(len(data)) + data
+
+
+def read_varint(payload, i):
+    """The varint at payload[i:] and the index after it."""
+    value, shift = 0, 0
+    while True:
+        b = payload[i]; i += 1
+        value |= (b & 0x7F) << shift; shift += 7
+        if b < 0x80:
+            return value, i
+
+
+def fields(payload):
+    """Decodes the top level of a message: {number: [values]} (varints as ints, others as bytes)."""
+    out, i = {}, 0
+    while i < len(payload):
+        key, i = read_varint(payload, i)
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            value, i = read_varint(payload, i)
+        elif wire == 2:
+            length, i = read_varint(payload, i)
+            value = payload[i:i + length]; i += length
+        elif wire == 1:
+            value = payload[i:i + 8]; i += 8
+        else:
+            value = payload[i:i + 4]; i += 4
+        out.setdefault(number, []).append(value)
+    return out
+
+
+def call_start(method, token=None, timeout_ms=0):
+    payload = field(1, method)
+    if token:
+        payload += field(2, field(1, "authorization") + field(2, "Bearer " + token))
+    if timeout_ms:
+        payload += field(3, timeout_ms)
+    return payload
 
 
 def connect(path):
